@@ -1,0 +1,51 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { isCodedError } from './app-error';
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'REQUEST.INVALID',
+  401: 'AUTH.UNAUTHORIZED',
+  403: 'AUTH.FORBIDDEN',
+  404: 'ROUTE.NOT_FOUND',
+  405: 'REQUEST.METHOD_NOT_ALLOWED',
+  413: 'REQUEST.TOO_LARGE',
+  415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+};
+
+/**
+ * Turns every error on an HTTP route into `{ error: { code, message, details? } }`. Coded errors
+ * keep their code and status; malformed bodies and unknown routes become 4xx; anything else is a
+ * 500 whose details stay in the log, never in the response.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('HttpErrorFilter');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw err;
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    const { status, body } = toHttpError(err);
+    if (status >= 500) this.log.error({ err }, 'unhandled error on HTTP route');
+    res.status(status).json({ error: body });
+  }
+}
+
+export function toHttpError(err: unknown): { status: number; body: { code: string; message: string; details?: unknown } } {
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const r = err.getResponse();
+    const message = typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? err.message);
+    return { status, body: { code: HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'REQUEST.INVALID'), message } };
+  }
+  const parserType = (err as { type?: string })?.type;
+  if (typeof parserType === 'string' && parserType.startsWith('entity.')) {
+    return { status: 400, body: { code: 'REQUEST.MALFORMED_BODY', message: 'the request body could not be parsed' } };
+  }
+  if (isCodedError(err)) {
+    const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
+    const body = { code: err.code, message: status >= 500 && !err.retryable ? 'internal error' : err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
+    return { status, body };
+  }
+  return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
+}

@@ -1,0 +1,13 @@
+import type { z } from 'zod';
+import { AppError } from '../errors';
+
+/**
+ * Parses untrusted input with a zod schema; failures become a 400 `REQUEST.INVALID` listing each
+ * field and problem, never a 500.
+ */
+export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown, code = 'REQUEST.INVALID'): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const details = r.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', problem: i.message }));
+  throw new AppError(code, `invalid request: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, 400, false, details);
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The process-wide Prometheus registry; services add their own counters to it. */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+export const httpRequestDuration = new Histogram({
+  name: 'http_server_request_duration_seconds',
+  help: 'HTTP request duration by route and status',
+  labelNames: ['method', 'route', 'status'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metricsRegistry],
+});
+
+export const messagesHandled = new Counter({
+  name: 'messaging_messages_handled_total',
+  help: 'NATS messages handled by pattern and outcome',
+  labelNames: ['pattern', 'outcome'],
+  registers: [metricsRegistry],
+});
+
+/** `/metrics` in Prometheus text format (unauthenticated, as scrapers expect; holds no secrets). */
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', metricsRegistry.contentType)
+  async scrape(): Promise<string> {
+    return metricsRegistry.metrics();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './ops.guard';
+export * from './ops-page';
+export * from './ops.controller';

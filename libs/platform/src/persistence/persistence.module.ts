@@ -1,0 +1,66 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
+import { PLATFORM_CONFIG } from '../tokens';
+import type { BaseConfig } from '../config';
+
+export interface PersistenceOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+/** Creates the service's schema if it does not exist yet; migrations need it before they can run. */
+export async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export function dataSourceOptions(config: Pick<BaseConfig, 'DATABASE_URL' | 'DB_SCHEMA' | 'DB_POOL_SIZE' | 'SERVICE_NAME'>, opts: PersistenceOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    entities: opts.entities,
+    migrations: opts.migrations,
+    migrationsTableName: 'migrations',
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    // The schema is owned by migrations, never by entity reflection.
+    synchronize: false,
+    logging: false,
+    extra: { max: config.DB_POOL_SIZE, application_name: config.SERVICE_NAME },
+  };
+}
+
+/**
+ * One PostgreSQL schema per service (`DB_SCHEMA`), evolved only by migrations that run at boot.
+ * Entities and migrations are listed by the service; repositories come from `@nestjs/typeorm`.
+ */
+@Module({})
+export class PersistenceModule {
+  static forRoot(opts: PersistenceOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: BaseConfig) => dataSourceOptions(config, opts),
+          dataSourceFactory: async (options) => {
+            const o = options as DataSourceOptions & { url: string; schema: string };
+            await ensureSchema(o.url, o.schema);
+            return new DataSource(o).initialize();
+          },
+        }),
+      ],
+      exports: [TypeOrmModule],
+    };
+  }
+}

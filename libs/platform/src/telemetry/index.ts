@@ -1,0 +1,2 @@
+export * from './span-store';
+export * from './tracing';

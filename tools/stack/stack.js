@@ -1,0 +1,159 @@
+// Starts the whole platform as separate processes, each a NestJS service with its own schema, and
+// gives tests and the runner handles to kill, restart and stop them.
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+const { spawn } = require('node:child_process');
+const { generateKeyPairSync, randomBytes } = require('node:crypto');
+const { ROOT, DATA, ensurePostgres, ensureNats, ensureDatabase, dropDatabase } = require('./infra');
+
+/** Every process of the platform: folder, port offset from the base port, and its own settings. */
+const SERVICES = [
+  { name: 'provider-sandbox', dir: 'services/provider-sandbox', port: (b) => b + 1000 },
+  { name: 'catalog', dir: 'services/catalog', port: (b) => b + 101 },
+  { name: 'orders', dir: 'services/orders', port: (b) => b + 102 },
+  { name: 'payments', dir: 'services/payments', port: (b) => b + 103 },
+  { name: 'smart-router', dir: 'services/smart-router', port: (b) => b + 104 },
+  { name: 'risk', dir: 'services/risk', port: (b) => b + 105 },
+  { name: 'settlement', dir: 'services/settlement', port: (b) => b + 106 },
+  { name: 'adapter-alipay', dir: 'services/adapters/alipay', port: (b) => b + 201 },
+  { name: 'api-gateway', dir: 'services/api-gateway', port: (b) => b },
+];
+
+const schemaOf = (name) => name.replace(/-/g, '_');
+
+async function waitReady(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before becoming ready`);
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms (${url})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Starts PostgreSQL/NATS if needed, then every service in dependency order.
+ * @param {{ namespace?: string, database?: string, basePort?: number, opsToken?: string, env?: Record<string,string>,
+ *           serviceEnv?: Record<string, Record<string,string>>, log?: (s: string) => void, echo?: boolean, dropDatabaseOnStop?: boolean }} opts
+ */
+async function startStack(opts = {}) {
+  const log = opts.log ?? (() => {});
+  const namespace = opts.namespace ?? 'cardshop';
+  const basePort = opts.basePort ?? 3000;
+  const opsToken = opts.opsToken ?? process.env.OPS_TOKEN ?? `ops-${randomBytes(12).toString('hex')}`;
+  const pg = await ensurePostgres(log);
+  const nats = await ensureNats(log);
+  const dbName = opts.database ?? namespace;
+  const databaseUrl = await ensureDatabase(pg.adminUrl, dbName);
+  const logDir = path.join(DATA, 'logs', namespace);
+  fs.mkdirSync(logDir, { recursive: true });
+
+  const urls = Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${s.port(basePort)}`]));
+  const secrets = stackSecrets(namespace);
+  const alipayAppId = '2021000000000001';
+  const common = {
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    DATABASE_URL: databaseUrl,
+    NATS_URL: nats.url,
+    NATS_NAMESPACE: namespace,
+    OPS_TOKEN: opsToken,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    SANDBOX_URL: urls['provider-sandbox'],
+    ...opts.env,
+  };
+  const own = {
+    'provider-sandbox': { SANDBOX_PUBLIC_URL: urls['provider-sandbox'], SANDBOX_TIME_SCALE: process.env.SANDBOX_TIME_SCALE ?? '1' },
+    catalog: { CARD_KEY_ENCRYPTION_KEY: secrets.cardKeyKey },
+    orders: { ACCESS_TOKEN_SECRET: secrets.accessTokenSecret },
+    'api-gateway': { SANDBOX_PUBLIC_URL: urls['provider-sandbox'] },
+    'adapter-alipay': {
+      ALIPAY_APP_ID: alipayAppId,
+      ALIPAY_PRIVATE_KEY: secrets.alipayMerchant.privateKey,
+      ALIPAY_NOTIFY_URL: `${urls['adapter-alipay']}/webhooks/alipay`,
+    },
+  };
+
+  const procs = new Map();
+  const spawnService = (svc) => {
+    const env = { ...process.env, ...common, ...(own[svc.name] ?? {}), ...(opts.serviceEnv?.[svc.name] ?? {}), SERVICE_NAME: svc.name, HTTP_PORT: String(svc.port(basePort)), DB_SCHEMA: schemaOf(svc.name) };
+    const out = fs.openSync(path.join(logDir, `${svc.name}.log`), 'a');
+    const child = spawn(process.execPath, ['--enable-source-maps', '-r', path.join(ROOT, 'libs/platform/dist/telemetry/register.js'), path.join(ROOT, svc.dir, 'dist/main.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', opts.echo ? 'inherit' : out, opts.echo ? 'inherit' : out],
+    });
+    procs.set(svc.name, child);
+    return child;
+  };
+  const startOne = async (svc) => {
+    const child = spawnService(svc);
+    try {
+      await waitReady(`${urls[svc.name]}/health/ready`, child, 30000);
+    } catch (e) {
+      const tail = fs.readFileSync(path.join(logDir, `${svc.name}.log`), 'utf8').split('\n').slice(-15).join('\n');
+      throw new Error(`${svc.name} ${e.message}\n--- last lines of ${svc.name}.log ---\n${tail}`);
+    }
+  };
+
+  const stack = {
+    namespace, urls, opsToken, databaseUrl, natsUrl: nats.url, logDir,
+    gateway: urls['api-gateway'],
+    sandbox: urls['provider-sandbox'],
+    /** Sends a signal to one service (SIGKILL simulates a crash) and waits for it to exit. */
+    async kill(name, signal = 'SIGKILL') {
+      const child = procs.get(name);
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    },
+    async start(name) {
+      await startOne(SERVICES.find((s) => s.name === name));
+    },
+    async stop() {
+      await Promise.all([...procs.values()].map((c) => c.exitCode === null && c.signalCode === null ? new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); setTimeout(() => c.kill('SIGKILL'), 8000).unref(); }) : null));
+      if (opts.dropDatabaseOnStop) await dropDatabase(pg.adminUrl, dbName).catch(() => {});
+      await nats.stop();
+      await pg.stop();
+    },
+  };
+
+  try {
+    // The sandbox first: the Alipay merchant registers its app key there, as on Alipay's console.
+    await startOne(SERVICES[0]);
+    const reg = await fetch(`${urls['provider-sandbox']}/control/merchants/alipay/${alipayAppId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ publicKey: secrets.alipayMerchant.publicKey, notifyUrl: own['adapter-alipay'].ALIPAY_NOTIFY_URL }),
+    });
+    if (!reg.ok) throw new Error(`registering the Alipay merchant at the sandbox failed: ${reg.status} ${await reg.text()}`);
+    const merchant = await reg.json();
+    own['adapter-alipay'].ALIPAY_PUBLIC_KEY = merchant.alipayPublicKey;
+    own['adapter-alipay'].ALIPAY_GATEWAY_URL = merchant.endpoint;
+    // Then everything else, in parallel: each waits for its own readiness only.
+    await Promise.all(SERVICES.slice(1).map(startOne));
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  return stack;
+}
+
+/** Per-namespace secrets, kept in .data so restarts of the same stack can still read old data. */
+function stackSecrets(namespace) {
+  const file = path.join(DATA, 'secrets', `${namespace}.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const s = { cardKeyKey: randomBytes(32).toString('base64'), accessTokenSecret: randomBytes(32).toString('base64'), alipayMerchant: { privateKey, publicKey } };
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, JSON.stringify(s), { mode: 0o600 });
+  return s;
+}
+
+module.exports = { startStack, SERVICES };
