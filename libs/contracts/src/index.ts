@@ -1,0 +1,5 @@
+export * from './gen';
+export * from './naming';
+export * from './registry';
+export * from './codec';
+export * from './int64';
