@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
@@ -9,7 +9,7 @@ import { httpRequestDuration } from '../metrics';
 import { ReadinessRegistry } from '../health';
 
 export interface RunServiceOptions {
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   config: BaseConfig;
   /** The NATS side of the hybrid app (the JetStream transport); omitted for HTTP-only processes. */
   transport?: (app: INestApplication) => CustomTransportStrategy;

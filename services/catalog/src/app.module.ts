@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { messagingEntities, messagingMigrations, ServiceMessagingModule } from '@cardshop/messaging';
+import { PersistenceModule, PlatformModule } from '@cardshop/platform';
+import { CATALOG_CONFIG, type CatalogConfig } from './catalog.config';
+import { CatalogOps } from './catalog.ops';
+import { CardKeyCipher } from './card-keys/card-key.cipher';
+import { ImportKeysController } from './card-keys/import-keys.controller';
+import { CatalogInit1732500000000 } from './migrations/1732500000000-catalog-init';
+import { ProductsController } from './products/products.controller';
+import { ReservationsController } from './reservations/reservations.controller';
+import { SellersController } from './sellers/sellers.controller';
+
+const controllers = [SellersController, ProductsController, ImportKeysController, ReservationsController];
+const migrations = [...messagingMigrations, CatalogInit1732500000000];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: CatalogConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations }), ServiceMessagingModule.forRoot(config)],
+      controllers,
+      providers: [
+        { provide: CATALOG_CONFIG, useValue: config },
+        { provide: CardKeyCipher, useValue: new CardKeyCipher(config.CARD_KEY_ENCRYPTION_KEY) },
+        CatalogOps,
+      ],
+    };
+  }
+}

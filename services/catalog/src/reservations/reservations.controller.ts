@@ -1,0 +1,134 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { create } from '@bufbuild/protobuf';
+import {
+  CatalogService, KeysReleasedSchema, KeysSoldSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, patternOfMethod,
+  ReleaseKeysResponseSchema, ReserveKeysResponseSchema, RevealKeysResponseSchema,
+  type OrderExpired, type OrderPaid, type ReleaseKeysRequest, type ReserveKeysRequest, type RevealKeysRequest,
+} from '@cardshop/contracts';
+import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
+import { AppError, badRequest, conflict, notFound } from '@cardshop/platform';
+import { CardKeyCipher } from '../card-keys/card-key.cipher';
+import { CATALOG_CONFIG, type CatalogConfig } from '../catalog.config';
+import { assertUuid } from '../products/products.controller';
+
+interface Reserved { seller_id: string; title: string; price_minor: string; currency: string; min_quantity: number; max_quantity: number; got: string; expires_at: Date }
+
+/**
+ * Keys are reserved when an order is placed (so a paid order always has its keys), sold when the
+ * order is paid, released when it expires. A sold key belongs to that order forever.
+ */
+@Controller()
+export class ReservationsController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: Outbox,
+    private readonly inbox: Inbox,
+    @Inject(CardKeyCipher) private readonly cipher: CardKeyCipher,
+    @Inject(CATALOG_CONFIG) private readonly config: CatalogConfig,
+  ) {}
+
+  @MessagePattern(patternOfMethod(CatalogService.method.reserveKeys))
+  async reserve(@Payload() req: ReserveKeysRequest) {
+    assertUuid(req.productId, 'product');
+    const ttl = req.ttlSeconds > 0n ? Number(req.ttlSeconds) : this.config.RESERVATION_TTL_SECONDS;
+    return this.db.transaction(async (em) => {
+      // One statement: pick available keys without waiting on other buyers' locks, reserve them,
+      // and record the reservation (idempotent per order: a retry finds the existing row).
+      const rows: Reserved[] = await em.query(
+        `WITH p AS (SELECT id, seller_id, title, price_minor, currency, min_quantity, max_quantity FROM products WHERE id = $1 AND active),
+         existing AS (SELECT quantity FROM reservations WHERE order_id = $3),
+         picked AS (
+           SELECT k.id FROM card_keys k WHERE k.product_id = $1 AND k.status = 'available'
+             AND NOT EXISTS (SELECT 1 FROM existing) AND $2 BETWEEN (SELECT min_quantity FROM p) AND (SELECT max_quantity FROM p)
+           ORDER BY k.id LIMIT $2 FOR UPDATE SKIP LOCKED),
+         upd AS (
+           UPDATE card_keys k SET status = 'reserved', order_id = $3, reserved_until = now() + make_interval(secs => $4)
+           FROM picked WHERE k.id = picked.id RETURNING k.id),
+         res AS (
+           INSERT INTO reservations (order_id, product_id, quantity, unit_price_minor, currency, expires_at)
+           SELECT $3, p.id, $2, p.price_minor, p.currency, now() + make_interval(secs => $4) FROM p
+           WHERE (SELECT count(*) FROM upd) = $2
+           ON CONFLICT (order_id) DO NOTHING RETURNING expires_at)
+         SELECT p.seller_id, p.title, p.price_minor, p.currency, p.min_quantity, p.max_quantity,
+                COALESCE((SELECT quantity FROM existing), (SELECT count(*) FROM upd)) AS got,
+                COALESCE((SELECT expires_at FROM res), (SELECT expires_at FROM reservations WHERE order_id = $3)) AS expires_at
+         FROM p`,
+        [req.productId, req.quantity, req.orderId, ttl],
+      );
+      if (rows.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product on sale');
+      const r = rows[0];
+      if (req.quantity < r.min_quantity || req.quantity > r.max_quantity) {
+        throw badRequest('ORDER.INVALID_QUANTITY', `quantity must be between ${r.min_quantity} and ${r.max_quantity}`, { min: r.min_quantity, max: r.max_quantity });
+      }
+      if (Number(r.got) < req.quantity || !r.expires_at) {
+        // Roll back the partial pick: nobody gets half an order.
+        throw new AppError('PRODUCT.INSUFFICIENT_STOCK', `only ${r.got} key(s) available`, 409, false, { available: Number(r.got) });
+      }
+      const unit = BigInt(r.price_minor);
+      return create(ReserveKeysResponseSchema, {
+        unitPrice: { minorAmount: unit, currency: r.currency },
+        total: { minorAmount: unit * BigInt(req.quantity), currency: r.currency },
+        sellerId: r.seller_id,
+        productTitle: r.title,
+        expiresAtMs: BigInt(new Date(r.expires_at).getTime()),
+      });
+    });
+  }
+
+  @MessagePattern(patternOfMethod(CatalogService.method.releaseKeys))
+  async releaseRpc(@Payload() req: ReleaseKeysRequest) {
+    const released = await this.db.transaction((em) => this.release(em, req.orderId));
+    return create(ReleaseKeysResponseSchema, { released });
+  }
+
+  /** An expired order gives its keys back to the shelf (never keys already sold). */
+  @EventPattern(patternOfEvent(OrderExpiredSchema))
+  async onOrderExpired(@Payload() evt: OrderExpired, @Ctx() ctx: JetStreamContext) {
+    await this.inbox.runOnce(this.db, ctx, (em) => this.release(em, evt.orderId));
+  }
+
+  /** A paid order's reserved keys become sold to it; `KeysSold` tells orders to deliver. */
+  @EventPattern(patternOfEvent(OrderPaidSchema))
+  async onOrderPaid(@Payload() evt: OrderPaid, @Ctx() ctx: JetStreamContext) {
+    await this.inbox.runOnce(this.db, ctx, async (em) => {
+      const rows: { product_id: string; quantity: number; seller_id: string; sold: string }[] = await em.query(
+        `WITH r AS (UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' RETURNING product_id, quantity),
+         k AS (UPDATE card_keys SET status = 'sold', sold_at = now(), reserved_until = NULL WHERE order_id = $1 AND status = 'reserved' RETURNING id)
+         SELECT r.product_id, r.quantity, p.seller_id, (SELECT count(*) FROM k) AS sold FROM r JOIN products p ON p.id = r.product_id`,
+        [evt.orderId],
+      );
+      if (rows.length === 0) {
+        // Already sold (a replay) or released after expiry: the late-payment policy (issue 3) handles re-reservation.
+        const sold: unknown[] = await em.query(`SELECT 1 FROM reservations WHERE order_id = $1 AND status = 'sold'`, [evt.orderId]);
+        if (sold.length === 0) throw conflict('RESERVATION.NOT_RESERVED', `order ${evt.orderId} was paid but holds no reserved keys`);
+        return;
+      }
+      const r = rows[0];
+      if (Number(r.sold) !== r.quantity) throw new AppError('RESERVATION.KEY_COUNT_MISMATCH', `order ${evt.orderId} reserved ${r.quantity} keys but ${r.sold} were found`, 500);
+      await this.outbox.enqueue(em, patternOfEvent(KeysSoldSchema), create(KeysSoldSchema, { orderId: evt.orderId, productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity }));
+    });
+  }
+
+  /** Decrypts the keys sold to an order; callers (orders) check that the buyer owns the order. */
+  @MessagePattern(patternOfMethod(CatalogService.method.revealKeys))
+  async reveal(@Payload() req: RevealKeysRequest) {
+    const rows: { secret: Buffer }[] = await this.db.query(`SELECT secret FROM card_keys WHERE order_id = $1 AND status = 'sold' ORDER BY id`, [req.orderId]);
+    return create(RevealKeysResponseSchema, { keys: rows.map((r) => this.cipher.decrypt(r.secret)) });
+  }
+
+  private async release(em: import('typeorm').EntityManager, orderId: string): Promise<number> {
+    const rows: { product_id: string; released: string }[] = await em.query(
+      `WITH r AS (UPDATE reservations SET status = 'released' WHERE order_id = $1 AND status = 'reserved' RETURNING product_id),
+       k AS (UPDATE card_keys SET status = 'available', order_id = NULL, reserved_until = NULL WHERE order_id = $1 AND status = 'reserved' RETURNING id)
+       SELECT r.product_id, (SELECT count(*) FROM k) AS released FROM r`,
+      [orderId],
+    );
+    if (rows.length === 0) return 0;
+    const released = Number(rows[0].released);
+    await this.outbox.enqueue(em, patternOfEvent(KeysReleasedSchema), create(KeysReleasedSchema, { orderId, productId: rows[0].product_id, quantity: released }));
+    return released;
+  }
+}

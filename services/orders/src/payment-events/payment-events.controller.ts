@@ -1,0 +1,73 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { create } from '@bufbuild/protobuf';
+import {
+  KeysSoldSchema, OrderDeliveredSchema, OrderPaidSchema, patternOfEvent, PaymentSucceededSchema,
+  type KeysSold, type PaymentSucceeded,
+} from '@cardshop/contracts';
+import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
+import { AppError } from '@cardshop/platform';
+import { fromStatesInto, type OrderState } from '../order-state/order-state';
+
+/** States a confirmed payment can land on: awaiting → paid; expired (keys released) → paid_awaiting_stock. */
+const PAYABLE: OrderState[] = [...fromStatesInto('paid'), 'expired'];
+
+/**
+ * Payment confirmed → `paid` (and `OrderPaid`, on which the catalog sells the reserved keys);
+ * keys sold → `delivered` with exactly one delivery record. Each effect commits with its inbox
+ * row, so a redelivered event changes nothing.
+ */
+@Controller()
+export class PaymentEventsController {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly inbox: Inbox) {}
+
+  @EventPattern(patternOfEvent(PaymentSucceededSchema))
+  async onPaymentSucceeded(@Payload() evt: PaymentSucceeded, @Ctx() ctx: JetStreamContext) {
+    await this.inbox.runOnce(this.db, ctx, async (em) => {
+      const rows: { status: string; total_minor: string; currency: string }[] = await em.query(
+        `UPDATE orders SET status = CASE WHEN status = 'awaiting_payment' THEN 'paid' ELSE 'paid_awaiting_stock' END,
+                paid_at = now(), attempt_id = $2, channel = $3
+         WHERE id = $1 AND status = ANY($4)
+         RETURNING status, total_minor, currency`,
+        [evt.orderId, evt.attemptId, evt.channel, PAYABLE],
+      );
+      if (rows.length === 0) return this.assertAlreadyPaid(em, evt.orderId);
+      const o = rows[0];
+      const amount = evt.amount!;
+      if (BigInt(o.total_minor) !== amount.minorAmount || o.currency !== amount.currency) {
+        throw new AppError('ORDER.PAYMENT_AMOUNT_MISMATCH', `order ${evt.orderId} totals ${o.total_minor} ${o.currency} but ${amount.minorAmount} ${amount.currency} was paid`, 409);
+      }
+      // Paid after expiry: the keys were released; the late-payment policy decides what happens next.
+      if (o.status !== 'paid') return;
+      await this.outbox.enqueue(em, patternOfEvent(OrderPaidSchema), create(OrderPaidSchema, { orderId: evt.orderId, attemptId: evt.attemptId, channel: evt.channel, amount }));
+    });
+  }
+
+  @EventPattern(patternOfEvent(KeysSoldSchema))
+  async onKeysSold(@Payload() evt: KeysSold, @Ctx() ctx: JetStreamContext) {
+    await this.inbox.runOnce(this.db, ctx, async (em) => {
+      const rows: { id: string; product_id: string; seller_id: string; quantity: number }[] = await em.query(
+        `WITH d AS (INSERT INTO deliveries (order_id, key_count) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
+         UPDATE orders SET status = 'delivered', delivered_at = now()
+         WHERE id = (SELECT order_id FROM d) AND status = ANY($3)
+         RETURNING id, product_id, seller_id, quantity`,
+        [evt.orderId, evt.quantity, fromStatesInto('delivered')],
+      );
+      if (rows.length === 0) {
+        const delivered: unknown[] = await em.query('SELECT 1 FROM deliveries WHERE order_id = $1', [evt.orderId]);
+        if (delivered.length > 0) return;
+        throw new AppError('ORDER.NOT_DELIVERABLE', `order ${evt.orderId} cannot be delivered from its current state`, 409);
+      }
+      const r = rows[0];
+      await this.outbox.enqueue(em, patternOfEvent(OrderDeliveredSchema), create(OrderDeliveredSchema, { orderId: r.id, productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity, deliveryId: r.id }));
+    });
+  }
+
+  private async assertAlreadyPaid(em: EntityManager, orderId: string): Promise<void> {
+    const rows: { status: string }[] = await em.query('SELECT status FROM orders WHERE id = $1', [orderId]);
+    if (rows.length === 0) throw new AppError('ORDER.NOT_FOUND', `payment for unknown order ${orderId}`, 404);
+    // A second confirmation for a paid order is a replay: nothing to do.
+  }
+}
