@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file payments/v1/payments_service.proto.
  */
 export const file_payments_v1_payments_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJwYXltZW50cy92MS9wYXltZW50c19zZXJ2aWNlLnByb3RvEgtwYXltZW50cy52MSKwAQoTU3RhcnRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIPCgdjaGFubmVsGAIgASgJEg4KBmRldmljZRgDIAEoCRIPCgdjb3VudHJ5GAQgASgJEhEKCWNsaWVudF9pcBgFIAEoCRINCgVlbWFpbBgGIAEoCRIRCglzZWxsZXJfaWQYByABKAkSIAoGYW1vdW50GAggASgLMhAuY29tbW9uLnYxLk1vbmV5IkQKFFN0YXJ0UGF5bWVudFJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdCIlChFHZXRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSJCChJHZXRQYXltZW50UmVzcG9uc2USLAoHYXR0ZW1wdBgBIAEoCzIbLnBheW1lbnRzLnYxLlBheW1lbnRBdHRlbXB0MrUBCg9QYXltZW50c1NlcnZpY2USUwoMU3RhcnRQYXltZW50EiAucGF5bWVudHMudjEuU3RhcnRQYXltZW50UmVxdWVzdBohLnBheW1lbnRzLnYxLlN0YXJ0UGF5bWVudFJlc3BvbnNlEk0KCkdldFBheW1lbnQSHi5wYXltZW50cy52MS5HZXRQYXltZW50UmVxdWVzdBofLnBheW1lbnRzLnYxLkdldFBheW1lbnRSZXNwb25zZWIGcHJvdG8z", [file_common_v1_money, file_payments_v1_payment]);
+  fileDesc("CiJwYXltZW50cy92MS9wYXltZW50c19zZXJ2aWNlLnByb3RvEgtwYXltZW50cy52MSKwAQoTU3RhcnRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIPCgdjaGFubmVsGAIgASgJEg4KBmRldmljZRgDIAEoCRIPCgdjb3VudHJ5GAQgASgJEhEKCWNsaWVudF9pcBgFIAEoCRINCgVlbWFpbBgGIAEoCRIRCglzZWxsZXJfaWQYByABKAkSIAoGYW1vdW50GAggASgLMhAuY29tbW9uLnYxLk1vbmV5IkQKFFN0YXJ0UGF5bWVudFJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdCIlChFHZXRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSJCChJHZXRQYXltZW50UmVzcG9uc2USLAoHYXR0ZW1wdBgBIAEoCzIbLnBheW1lbnRzLnYxLlBheW1lbnRBdHRlbXB0IkwKHEdldEF0dGVtcHRCeVJlZmVyZW5jZVJlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSGgoSbWVyY2hhbnRfcmVmZXJlbmNlGAIgASgJIk0KHUdldEF0dGVtcHRCeVJlZmVyZW5jZVJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdDKlAgoPUGF5bWVudHNTZXJ2aWNlElMKDFN0YXJ0UGF5bWVudBIgLnBheW1lbnRzLnYxLlN0YXJ0UGF5bWVudFJlcXVlc3QaIS5wYXltZW50cy52MS5TdGFydFBheW1lbnRSZXNwb25zZRJNCgpHZXRQYXltZW50Eh4ucGF5bWVudHMudjEuR2V0UGF5bWVudFJlcXVlc3QaHy5wYXltZW50cy52MS5HZXRQYXltZW50UmVzcG9uc2USbgoVR2V0QXR0ZW1wdEJ5UmVmZXJlbmNlEikucGF5bWVudHMudjEuR2V0QXR0ZW1wdEJ5UmVmZXJlbmNlUmVxdWVzdBoqLnBheW1lbnRzLnYxLkdldEF0dGVtcHRCeVJlZmVyZW5jZVJlc3BvbnNlYgZwcm90bzM", [file_common_v1_money, file_payments_v1_payment]);
 
 /**
  * StartPaymentRequest asks to pay an order through one channel.
@@ -150,6 +150,55 @@ export const GetPaymentResponseSchema: GenMessage<GetPaymentResponse> = /*@__PUR
   messageDesc(file_payments_v1_payments_service, 3);
 
 /**
+ * GetAttemptByReferenceRequest names an attempt the way a provider names it back to us.
+ *
+ * @generated from message payments.v1.GetAttemptByReferenceRequest
+ */
+export type GetAttemptByReferenceRequest = Message<"payments.v1.GetAttemptByReferenceRequest"> & {
+  /**
+   * The provider (adapter name, e.g. "alipay") the reference was given to.
+   *
+   * @generated from field: string provider = 1;
+   */
+  provider: string;
+
+  /**
+   * The merchant reference we gave the provider (Alipay's out_trade_no).
+   *
+   * @generated from field: string merchant_reference = 2;
+   */
+  merchantReference: string;
+};
+
+/**
+ * Describes the message payments.v1.GetAttemptByReferenceRequest.
+ * Use `create(GetAttemptByReferenceRequestSchema)` to create a new message.
+ */
+export const GetAttemptByReferenceRequestSchema: GenMessage<GetAttemptByReferenceRequest> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payments_service, 4);
+
+/**
+ * GetAttemptByReferenceResponse carries the attempt, or nothing when no attempt has that reference.
+ *
+ * @generated from message payments.v1.GetAttemptByReferenceResponse
+ */
+export type GetAttemptByReferenceResponse = Message<"payments.v1.GetAttemptByReferenceResponse"> & {
+  /**
+   * The attempt with that reference; absent when unknown.
+   *
+   * @generated from field: payments.v1.PaymentAttempt attempt = 1;
+   */
+  attempt?: PaymentAttempt;
+};
+
+/**
+ * Describes the message payments.v1.GetAttemptByReferenceResponse.
+ * Use `create(GetAttemptByReferenceResponseSchema)` to create a new message.
+ */
+export const GetAttemptByReferenceResponseSchema: GenMessage<GetAttemptByReferenceResponse> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payments_service, 5);
+
+/**
  * PaymentsService orchestrates payment attempts of orders; its rpcs are NATS request/reply
  * commands and queries.
  *
@@ -175,6 +224,17 @@ export const PaymentsService: GenService<{
     methodKind: "unary";
     input: typeof GetPaymentRequestSchema;
     output: typeof GetPaymentResponseSchema;
+  },
+  /**
+   * GetAttemptByReference lets an adapter check a provider notification against what we asked
+   * the provider for (amount, currency, reference) before any event leaves the adapter.
+   *
+   * @generated from rpc payments.v1.PaymentsService.GetAttemptByReference
+   */
+  getAttemptByReference: {
+    methodKind: "unary";
+    input: typeof GetAttemptByReferenceRequestSchema;
+    output: typeof GetAttemptByReferenceResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_payments_v1_payments_service, 0);

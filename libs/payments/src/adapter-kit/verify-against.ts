@@ -1,0 +1,27 @@
+import type { Money } from '../money';
+
+/** What we asked the provider for; every response and notification is compared with it. */
+export interface ExpectedPayment {
+  merchantReference: string;
+  amount: Money;
+}
+
+export type IntegrityMismatch = { field: 'merchantReference' | 'amount' | 'currency'; expected: string; actual: string };
+
+/**
+ * Compares what a provider reported with what we asked for. Returns the first mismatch, or
+ * null when reference, currency and amount all agree. Adapters call it before any event leaves
+ * them, so a tampered or confused notification never moves money.
+ */
+export function verifyAgainst(expected: ExpectedPayment, actual: { merchantReference: string; amount: Money }): IntegrityMismatch | null {
+  if (actual.merchantReference !== expected.merchantReference) {
+    return { field: 'merchantReference', expected: expected.merchantReference, actual: actual.merchantReference };
+  }
+  if (actual.amount.currency !== expected.amount.currency) {
+    return { field: 'currency', expected: expected.amount.currency, actual: actual.amount.currency };
+  }
+  if (actual.amount.minor !== expected.amount.minor) {
+    return { field: 'amount', expected: String(expected.amount.minor), actual: String(actual.amount.minor) };
+  }
+  return null;
+}

@@ -1,0 +1,2 @@
+export * from './alipay.adapter';
+export * from './alipay.config';

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { messagingEntities, messagingMigrations, ServiceMessagingModule } from '@cardshop/messaging';
+import { PersistenceModule, PlatformModule } from '@cardshop/platform';
+import { ConfirmPaymentController } from './confirm-payment/confirm-payment.controller';
+import { PaymentsInit1732500000000 } from './migrations/1732500000000-payments-init';
+import { PAYMENTS_CONFIG, type PaymentsConfig } from './payments.config';
+import { PaymentsOps } from './payments.ops';
+import { StartPaymentController } from './start-payment/start-payment.controller';
+
+const controllers = [StartPaymentController, ConfirmPaymentController];
+const migrations = [...messagingMigrations, PaymentsInit1732500000000];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: PaymentsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations }), ServiceMessagingModule.forRoot(config)],
+      controllers,
+      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }, PaymentsOps],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { create, fromBinary } from '@bufbuild/protobuf';
+import { AttemptStatus, NextActionSchema, PaymentAttemptSchema, type Failure, type PaymentAttempt } from '@cardshop/contracts';
+
+export type AttemptState = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
+
+export interface AttemptRow {
+  id: string; order_id: string; channel: string; provider: string; merchant_reference: string; status: AttemptState;
+  amount_minor: string; currency: string; next_action: Buffer | null; failure: Failure | null; traceparent: string | null; intent_id: string;
+}
+
+export const ATTEMPT_COLUMNS = 'id, order_id, channel, provider, merchant_reference, status, amount_minor, currency, next_action, failure, traceparent, intent_id';
+
+const STATUS: Record<AttemptState, AttemptStatus> = {
+  pending: AttemptStatus.PENDING,
+  requires_action: AttemptStatus.REQUIRES_ACTION,
+  succeeded: AttemptStatus.SUCCEEDED,
+  failed: AttemptStatus.FAILED,
+  cancelled: AttemptStatus.CANCELLED,
+  expired: AttemptStatus.EXPIRED,
+};
+
+export function toAttempt(r: AttemptRow): PaymentAttempt {
+  return create(PaymentAttemptSchema, {
+    attemptId: r.id, orderId: r.order_id, channel: r.channel, status: STATUS[r.status], merchantReference: r.merchant_reference,
+    amount: { minorAmount: BigInt(r.amount_minor), currency: r.currency },
+    nextAction: r.next_action ? fromBinary(NextActionSchema, r.next_action) : undefined,
+    failure: r.failure ?? undefined,
+  });
+}

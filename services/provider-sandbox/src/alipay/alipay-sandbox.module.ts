@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ControlModule } from '../control';
+import { AlipayGatewayController } from './alipay-gateway.controller';
+import { AlipayGatewayService } from './alipay-gateway.service';
+import { AlipayNotifier } from './alipay-notifier.service';
+import { AlipaySandboxKeys } from './alipay-sandbox.keys';
+import { ALIPAY_SANDBOX_OPTIONS, alipaySandboxOptionsFromEnv, type AlipaySandboxOptions } from './alipay-sandbox.options';
+import { AlipaySandboxProvider } from './alipay-sandbox.provider';
+import { AlipayTradeLifecycle } from './alipay-trade.lifecycle';
+import { AlipayTradeRepository, InMemoryAlipayTradeRepository } from './alipay-trade.repository';
+import { AlipayWalletController } from './alipay-wallet.controller';
+
+const controllers = [AlipayGatewayController, AlipayWalletController];
+const services = [AlipaySandboxKeys, AlipayGatewayService, AlipayTradeLifecycle, AlipayNotifier, AlipaySandboxProvider];
+const repositories = [{ provide: AlipayTradeRepository, useClass: InMemoryAlipayTradeRepository }];
+
+/**
+ * The simulated Alipay gateway (`/alipay/gateway.do`), its wallet page (`/alipay/qr/:token`)
+ * and its notifier. Options come from SANDBOX_TIME_SCALE / SANDBOX_ALIPAY_PRIVATE_KEY unless
+ * given to forRoot.
+ */
+@Module({})
+export class AlipaySandboxModule {
+  static forRoot(options?: Partial<AlipaySandboxOptions>): DynamicModule {
+    return {
+      module: AlipaySandboxModule,
+      imports: [ControlModule],
+      controllers,
+      providers: [{ provide: ALIPAY_SANDBOX_OPTIONS, useFactory: () => ({ ...alipaySandboxOptionsFromEnv(), ...options }) }, ...services, ...repositories],
+      exports: [AlipaySandboxKeys, AlipayTradeRepository],
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { badRequest } from '@cardshop/platform';
+import { SandboxProviderRegistry, type BuyerOutcome, type NotificationPlan, type SandboxPaymentView, type SandboxProvider } from '../control';
+import { AlipayNotifier } from './alipay-notifier.service';
+import { AlipaySandboxKeys } from './alipay-sandbox.keys';
+import { AlipayTradeLifecycle } from './alipay-trade.lifecycle';
+import { AlipayTradeRepository, type AlipaySandboxTrade } from './alipay-trade.repository';
+
+/** Alipay's side of the control API. */
+@Injectable()
+export class AlipaySandboxProvider implements SandboxProvider, OnModuleInit {
+  readonly name = 'alipay';
+
+  constructor(
+    private readonly registry: SandboxProviderRegistry,
+    private readonly keysStore: AlipaySandboxKeys,
+    private readonly trades: AlipayTradeRepository,
+    private readonly lifecycle: AlipayTradeLifecycle,
+    private readonly notifier: AlipayNotifier,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  listPayments(merchantReference?: string): SandboxPaymentView[] {
+    return this.trades.list(merchantReference).map((t) => this.view(this.lifecycle.refresh(t)));
+  }
+
+  async complete(reference: string, outcome: BuyerOutcome, reason?: string): Promise<SandboxPaymentView> {
+    return this.view(this.lifecycle.complete(this.lifecycle.find(reference), outcome, reason));
+  }
+
+  setNotificationPlan(plan: NotificationPlan): void {
+    this.notifier.setPlan(plan);
+  }
+
+  keys(baseUrl: string) {
+    return { endpoint: `${baseUrl}/alipay/gateway.do`, publicKey: this.keysStore.publicKey, signType: 'RSA2' };
+  }
+
+  registerMerchant(appId: string, body: { publicKey?: string; notifyUrl?: string }, baseUrl: string) {
+    if (!body.publicKey) throw badRequest('REQUEST.INVALID', 'publicKey: the app public key is required for Alipay');
+    this.keysStore.registerApp(appId, body.publicKey, body.notifyUrl);
+    return { appId, alipayPublicKey: this.keysStore.publicKey, endpoint: `${baseUrl}/alipay/gateway.do` };
+  }
+
+  private view(t: AlipaySandboxTrade): SandboxPaymentView {
+    return {
+      provider: 'alipay',
+      merchantReference: t.outTradeNo,
+      providerReference: t.tradeNo,
+      state: t.status,
+      amount: { minor: t.totalMinor, currency: 'CNY' },
+      notifications: t.notifications.map((n) => ({ id: n.notifyId, status: n.status, attempts: n.attempts, acknowledged: n.status === 'acknowledged' })),
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { createSign, createVerify } from 'node:crypto';
+
+/**
+ * The sandbox's own implementation of Alipay's signing rules (deliberately not shared with the
+ * adapter, so each checks the other). Sign string: keys sorted, `k=v` joined by `&`, raw values,
+ * empty values dropped.
+ */
+export function alipaySignString(params: Record<string, string | undefined>, omit: readonly string[]): string {
+  return Object.keys(params)
+    .filter((k) => !omit.includes(k) && params[k] !== undefined && params[k] !== '')
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join('&');
+}
+
+export function rsa2Sign(content: string, privateKeyPem: string): string {
+  return createSign('RSA-SHA256').update(content, 'utf8').sign(privateKeyPem, 'base64');
+}
+
+export function rsa2Verify(content: string, signature: string, publicKeyPem: string): boolean {
+  try {
+    return createVerify('RSA-SHA256').update(content, 'utf8').verify(publicKeyPem, signature, 'base64');
+  } catch {
+    return false;
+  }
+}
+
+/** `{"<key>":<inner>,"sign":"…"}` with the signed inner JSON embedded byte for byte. */
+export function signedResponse(responseKey: string, inner: object, privateKeyPem: string): string {
+  const innerText = JSON.stringify(inner);
+  return `{"${responseKey}":${innerText},"sign":${JSON.stringify(rsa2Sign(innerText, privateKeyPem))}}`;
+}
+
+/** Beijing wall-clock time, `yyyy-MM-dd HH:mm:ss`, as every Alipay time field. */
+export function beijingTime(date = new Date()): string {
+  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Accepts a PEM or the bare base64 body the Alipay console shows. */
+export function normalisePublicKey(key: string): string {
+  if (key.includes('-----BEGIN')) return key.trim();
+  const body = key.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n').trim();
+  return `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----`;
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+
+export type AlipaySandboxTradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
+
+export interface AlipayNotificationRecord {
+  notifyId: string;
+  tradeStatus: AlipaySandboxTradeStatus;
+  params: Record<string, string>;
+  status: 'queued' | 'sending' | 'acknowledged' | 'dropped' | 'gave_up';
+  attempts: number;
+}
+
+export interface AlipaySandboxTrade {
+  tradeNo: string;
+  outTradeNo: string;
+  appId: string;
+  totalMinor: number;
+  subject: string;
+  notifyUrl?: string;
+  /** Path segment of the wallet page the QR code opens. */
+  token: string;
+  status: AlipaySandboxTradeStatus;
+  /** Alipay only knows a precreate trade once the buyer has scanned (opened) it. */
+  scanned: boolean;
+  createdAt: Date;
+  expiresAt: Date;
+  paidAt?: Date;
+  closedAt?: Date;
+  declineReason?: string;
+  refunds: Map<string, number>;
+  notifications: AlipayNotificationRecord[];
+}
+
+/** Where sandbox trades live; in memory today, PostgreSQL later without touching callers. */
+export abstract class AlipayTradeRepository {
+  abstract save(trade: AlipaySandboxTrade): void;
+  abstract byOutTradeNo(appId: string, outTradeNo: string): AlipaySandboxTrade | undefined;
+  abstract byTradeNo(tradeNo: string): AlipaySandboxTrade | undefined;
+  abstract byToken(token: string): AlipaySandboxTrade | undefined;
+  /** By provider id or merchant reference, across apps (the control API knows no app_id). */
+  abstract byAnyReference(reference: string): AlipaySandboxTrade | undefined;
+  abstract list(outTradeNo?: string): AlipaySandboxTrade[];
+}
+
+@Injectable()
+export class InMemoryAlipayTradeRepository extends AlipayTradeRepository {
+  private readonly trades = new Map<string, AlipaySandboxTrade>();
+
+  save(trade: AlipaySandboxTrade): void {
+    this.trades.set(trade.tradeNo, trade);
+  }
+  byOutTradeNo(appId: string, outTradeNo: string) {
+    return this.list(outTradeNo).find((t) => t.appId === appId);
+  }
+  byTradeNo(tradeNo: string) {
+    return this.trades.get(tradeNo);
+  }
+  byToken(token: string) {
+    return [...this.trades.values()].find((t) => t.token === token);
+  }
+  byAnyReference(reference: string) {
+    return this.trades.get(reference) ?? this.list(reference)[0];
+  }
+  list(outTradeNo?: string) {
+    const all = [...this.trades.values()];
+    return outTradeNo ? all.filter((t) => t.outTradeNo === outTradeNo) : all;
+  }
+}

@@ -1,0 +1,39 @@
+import { Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import { AlipaySandboxModule } from '../../src/alipay';
+import { ControlModule } from '../../src/control';
+
+export interface RunningSandbox {
+  app: INestApplication;
+  baseUrl: string;
+  control<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/** Boots the sandbox modules in a real Nest HTTP app on an ephemeral loopback port. */
+export async function startSandbox(opts: { timeScale?: number } = {}): Promise<RunningSandbox> {
+  @Module({ imports: [ControlModule, AlipaySandboxModule.forRoot({ timeScale: opts.timeScale ?? 0.001 })] })
+  class SandboxTestModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(SandboxTestModule, { rawBody: true, logger: false });
+  app.useBodyParser('urlencoded', { extended: false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    baseUrl,
+    async control(method, path, body) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    close: () => app.close(),
+  };
+}
