@@ -1,2 +1,3 @@
 export * from './money';
 export * from './adapter-kit';
+export * from './adapter-host';

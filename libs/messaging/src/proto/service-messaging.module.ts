@@ -30,21 +30,30 @@ class NatsReadiness implements OnModuleInit {
 @Global()
 @Module({})
 export class ServiceMessagingModule {
-  static forRoot(config: BaseConfig, extra: Partial<MessagingModuleOptions> = {}): DynamicModule {
+  /**
+   * @param opts.durable false for processes without a database (gateway, adapters): they get the
+   *   connection and the request client, but no outbox or inbox.
+   */
+  static forRoot(config: BaseConfig, opts: { durable?: boolean } & Partial<MessagingModuleOptions> = {}): DynamicModule {
+    const { durable = true, ...extra } = opts;
+    const options: MessagingModuleOptions = {
+      namespace: config.NATS_NAMESPACE,
+      serviceName: config.SERVICE_NAME,
+      servers: config.NATS_URL,
+      codec: protoCodec('client'),
+      timeoutMs: config.RPC_TIMEOUT_MS,
+      ...extra,
+    };
+    const rpc = { provide: TypedRpc, useFactory: (c: JetStreamClient) => new TypedRpc(c), inject: [JetStreamClient] };
+    if (durable) {
+      return { module: ServiceMessagingModule, imports: [MessagingModule.forRoot(options)], providers: [NatsReadiness, rpc], exports: [TypedRpc] };
+    }
+    const connection = { provide: NatsConnectionProvider, useFactory: () => new NatsConnectionProvider({ servers: options.servers ?? 'nats://127.0.0.1:4222', name: options.serviceName }) };
+    const client = { provide: JetStreamClient, useFactory: (c: NatsConnectionProvider) => new JetStreamClient({ ...options, connection: c }), inject: [NatsConnectionProvider] };
     return {
       module: ServiceMessagingModule,
-      imports: [
-        MessagingModule.forRoot({
-          namespace: config.NATS_NAMESPACE,
-          serviceName: config.SERVICE_NAME,
-          servers: config.NATS_URL,
-          codec: protoCodec('client'),
-          timeoutMs: config.RPC_TIMEOUT_MS,
-          ...extra,
-        }),
-      ],
-      providers: [NatsReadiness, { provide: TypedRpc, useFactory: (c: JetStreamClient) => new TypedRpc(c), inject: [JetStreamClient] }],
-      exports: [TypedRpc],
+      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, connection, client, NatsReadiness, rpc],
+      exports: [MESSAGING_OPTIONS, NatsConnectionProvider, JetStreamClient, TypedRpc],
     };
   }
 }

@@ -36,7 +36,8 @@ export function dataSourceOptions(config: Pick<BaseConfig, 'DATABASE_URL' | 'DB_
     // The schema is owned by migrations, never by entity reflection.
     synchronize: false,
     logging: false,
-    extra: { max: config.DB_POOL_SIZE, application_name: config.SERVICE_NAME },
+    // Unqualified table names must resolve to the service's own schema, never `public`.
+    extra: { max: config.DB_POOL_SIZE, application_name: config.SERVICE_NAME, options: `-c search_path=${config.DB_SCHEMA}` },
   };
 }
 

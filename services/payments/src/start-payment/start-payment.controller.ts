@@ -96,7 +96,7 @@ export class StartPaymentController {
 
   private async store(a: {
     attemptId: string; req: StartPaymentRequest; channel: string; provider: string; merchantReference: string; riskDecisionId: string;
-    status: AttemptState; nextAction?: Uint8Array; providerReference?: string; failure?: Partial<Failure>;
+    status: AttemptState; nextAction?: Uint8Array; providerReference?: string; failure?: Partial<Omit<Failure, '$typeName'>>;
   }) {
     const amount = a.req.amount!;
     try {

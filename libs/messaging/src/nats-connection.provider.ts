@@ -1,0 +1,44 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { connect, type NatsConnection } from 'nats';
+
+export interface NatsConnectionOptions {
+  servers: string | string[];
+  /** Shown in the NATS server's connection list; use the service name. */
+  name: string;
+}
+
+/**
+ * One NATS connection per process, shared by the server, the client and the outbox relay.
+ * Connects on first use. Drains on application shutdown, which Nest runs after microservices
+ * and hooks have closed, so in-flight handlers can still ack.
+ */
+export class NatsConnectionProvider implements OnApplicationShutdown {
+  private readonly logger = new Logger(NatsConnectionProvider.name);
+  private connection?: Promise<NatsConnection>;
+
+  constructor(private readonly options: NatsConnectionOptions) {}
+
+  /** The shared connection (connecting now if needed). */
+  get(): Promise<NatsConnection> {
+    if (!this.connection) {
+      this.connection = connect({ servers: this.options.servers, name: this.options.name, maxReconnectAttempts: -1 });
+      this.connection.catch(() => (this.connection = undefined));
+    }
+    return this.connection;
+  }
+
+  /** Drains and closes the connection; safe to call twice. */
+  async close(): Promise<void> {
+    const pending = this.connection;
+    this.connection = undefined;
+    if (!pending) return;
+    const nc = await pending.catch(() => undefined);
+    if (nc && !nc.isClosed()) {
+      await nc.drain().catch((err: Error) => this.logger.warn(`NATS drain failed: ${err.message}`));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,143 @@
+import { Logger } from '@nestjs/common';
+import { headers as natsHeaders, type JetStreamClient, type JetStreamManager } from 'nats';
+import type { DataSource } from 'typeorm';
+import type { NatsConnectionProvider } from '../nats-connection.provider';
+import { contextOfPattern } from '@cardshop/contracts';
+import { quotedTable } from '../table-path';
+import { ensureEventStream } from '../transport/streams';
+import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
+import { OutboxMessage } from './outbox-message.entity';
+
+export interface OutboxRelayOptions {
+  namespace: string;
+  connection: NatsConnectionProvider;
+  /** Rows claimed and published per transaction. Default 256. */
+  batchSize?: number;
+  /** Polling period, the safety net after a crash or a missed wake-up. Default 250 ms. */
+  intervalMs?: number;
+  /** Published rows are kept this long for inspection, then deleted. Default 10 min. */
+  retentionMs?: number;
+}
+
+interface Row {
+  id: string;
+  subject: string;
+  pattern: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes committed outbox rows to JetStream with `Nats-Msg-Id` = event id. Claims rows with
+ * `FOR UPDATE SKIP LOCKED`, so any number of instances can run; a crash between publish and
+ * marking causes a republish that JetStream's duplicate window drops.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly subscriber = new OutboxCommitSubscriber(() => this.poke());
+  private readonly ensured = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private lastCleanup = 0;
+  private nats?: { js: JetStreamClient; jsm: JetStreamManager };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  onModuleInit(): void {
+    this.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Starts polling and listening for commits. Idempotent. */
+  start(): void {
+    if (this.timer) return;
+    this.dataSource.subscribers.push(this.subscriber);
+    this.timer = setInterval(() => this.poke(), this.options.intervalMs ?? 250);
+    this.poke();
+  }
+
+  /** Stops after the batch in progress; unpublished rows wait for the next start. */
+  async stop(): Promise<void> {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    const i = this.dataSource.subscribers.indexOf(this.subscriber);
+    if (i >= 0) this.dataSource.subscribers.splice(i, 1);
+    await this.running;
+  }
+
+  /** Asks for a publishing pass now; passes never overlap, a poke during one causes another. */
+  poke(): void {
+    if (!this.timer) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: Error) => this.logger.error(`outbox relay pass failed: ${err.message}`))
+      .finally(() => (this.running = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 256;
+    let published: number;
+    do {
+      this.again = false;
+      published = await this.publishBatch(batchSize);
+    } while (this.timer && (this.again || published === batchSize));
+    await this.cleanup();
+  }
+
+  private async publishBatch(limit: number): Promise<number> {
+    const table = quotedTable(this.dataSource, OutboxMessage);
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Row[] = await manager.query(
+        `SELECT id, subject, pattern, payload, headers FROM ${table} WHERE published_at IS NULL
+         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (rows.length === 0) return 0;
+      const { js } = await this.ensureStreams(rows);
+      const results = await Promise.allSettled(rows.map((r) => js.publish(r.subject, r.payload, { msgID: r.id, headers: toHeaders(r.headers) })));
+      const done = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) this.logger.warn(`outbox: ${rows.length - done.length} event(s) not published yet: ${(failed.reason as Error).message}`);
+      if (done.length) await manager.query(`UPDATE ${table} SET published_at = now() WHERE id = ANY($1::uuid[])`, [done]);
+      return failed ? 0 : done.length;
+    });
+  }
+
+  private async ensureStreams(rows: Row[]): Promise<{ js: JetStreamClient }> {
+    if (!this.nats) {
+      const nc = await this.options.connection.get();
+      this.nats = { js: nc.jetstream(), jsm: await nc.jetstreamManager() };
+    }
+    for (const context of new Set(rows.map((r) => contextOfPattern(r.pattern)))) {
+      if (this.ensured.has(context)) continue;
+      await ensureEventStream(this.nats.jsm, this.options.namespace, context);
+      this.ensured.add(context);
+    }
+    return this.nats;
+  }
+
+  private async cleanup(): Promise<void> {
+    const retentionMs = this.options.retentionMs ?? 600_000;
+    if (Date.now() - this.lastCleanup < Math.min(retentionMs, 60_000)) return;
+    this.lastCleanup = Date.now();
+    const table = quotedTable(this.dataSource, OutboxMessage);
+    await this.dataSource.query(`DELETE FROM ${table} WHERE published_at < now() - $1 * interval '1 millisecond'`, [retentionMs]);
+  }
+}
+
+function toHeaders(record: Record<string, string>) {
+  const h = natsHeaders();
+  for (const key in record) h.set(key, record[key]);
+  return h;
+}

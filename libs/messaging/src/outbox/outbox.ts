@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { jsonCodec, type Codec } from '../codec';
+import { outgoingHeaders } from '../messaging.headers';
+import { eventSubject } from '@cardshop/contracts';
+import { quotedTable } from '../table-path';
+import { OutboxMessage } from './outbox-message.entity';
+
+/** Key on a TypeORM query runner's `data`: "this transaction wrote to the outbox". */
+export const OUTBOX_PENDING = 'cardshopOutboxPending';
+
+export interface OutboxOptions {
+  namespace: string;
+  codec?: Codec;
+}
+
+export interface EnqueueOptions {
+  /** Use a known event id (e.g. derived from a provider's event id); default a new UUID. */
+  eventId?: string;
+  /** Extra headers; they override the generated ones. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Writes events into the caller's transaction. The event is published if and only if that
+ * transaction commits (by `OutboxRelay`, after the commit, possibly more than once — consumers
+ * dedupe by event id through JetStream and the inbox).
+ */
+export class Outbox {
+  private readonly codec: Codec;
+
+  /** @param wake called when rows become visible to the relay (after commit), to publish at once. */
+  constructor(
+    private readonly options: OutboxOptions,
+    private readonly wake: () => void = () => undefined,
+  ) {
+    this.codec = options.codec ?? jsonCodec;
+  }
+
+  /**
+   * Adds an event to the transaction of `manager` (use the manager of `dataSource.transaction`)
+   * with the current trace context, correlation and causation ids. Returns the event id.
+   */
+  async enqueue(manager: EntityManager, pattern: string, data: unknown, opts: EnqueueOptions = {}): Promise<string> {
+    const id = opts.eventId ?? randomUUID();
+    const bytes = this.codec.encode(pattern, data);
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    await manager.query(
+      `INSERT INTO ${quotedTable(manager.connection, OutboxMessage)} (id, subject, pattern, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
+      [id, eventSubject(this.options.namespace, pattern), pattern, payload, outgoingHeaders(opts.headers)],
+    );
+    const runner = manager.queryRunner;
+    // Inside a transaction the relay's commit subscriber wakes it after COMMIT; outside one the
+    // row is already committed.
+    if (runner?.isTransactionActive) runner.data[OUTBOX_PENDING] = true;
+    else setImmediate(this.wake);
+    return id;
+  }
+}

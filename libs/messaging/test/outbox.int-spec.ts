@@ -1,0 +1,107 @@
+import type { DataSource } from 'typeorm';
+import { ensureEventStream, NatsConnectionProvider, Outbox, OutboxRelay } from '../src';
+import { eventStreamName, eventSubject } from '@cardshop/contracts';
+import { IntHarness, NATS_URL, pollUntil } from './support/int-harness';
+
+const PATTERN = 'orders.v1.OrderPlaced';
+
+jest.setTimeout(20_000);
+
+describe('transactional outbox', () => {
+  const h = new IntHarness();
+  let ds: DataSource;
+  let connection: NatsConnectionProvider;
+  const relays: OutboxRelay[] = [];
+  const stream = () => eventStreamName(h.namespace, 'orders');
+
+  const newRelay = (dataSource = ds) => {
+    const relay = new OutboxRelay(dataSource, { namespace: h.namespace, connection, intervalMs: 50 });
+    relays.push(relay);
+    return relay;
+  };
+  const publishedIds = async () => (await h.storedMessages(stream())).map((m) => m.header.get('Nats-Msg-Id'));
+  const isPublished = async (id: string) =>
+    (await ds.query(`SELECT 1 FROM "${h.schema}".outbox WHERE id = $1 AND published_at IS NOT NULL`, [id])).length === 1;
+
+  beforeAll(async () => {
+    await h.setup();
+    ds = await h.dataSource();
+    connection = new NatsConnectionProvider({ servers: NATS_URL, name: 'outbox-test' });
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+  });
+
+  afterAll(async () => {
+    await connection.close();
+    await h.dispose();
+  });
+
+  it('an event enqueued in a rolled-back transaction is never published', async () => {
+    const relay = newRelay();
+    const outbox = new Outbox({ namespace: h.namespace }, () => relay.poke());
+    relay.start();
+    let rolledBackId = '';
+    await expect(
+      ds.transaction(async (m) => {
+        rolledBackId = await outbox.enqueue(m, PATTERN, { orderId: 'rolled-back' });
+        throw new Error('business rule failed after enqueue');
+      }),
+    ).rejects.toThrow('business rule failed');
+    // A later committed event proves the relay has passed over the rolled-back one.
+    const committedId = await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'committed' }));
+
+    await pollUntil('committed event published', async () => (await publishedIds()).includes(committedId));
+    expect(await publishedIds()).not.toContain(rolledBackId);
+    expect(await ds.query(`SELECT 1 FROM "${h.schema}".outbox WHERE id = $1`, [rolledBackId])).toHaveLength(0);
+  });
+
+  it('a crash between commit and publish still publishes each event exactly once', async () => {
+    const outbox = new Outbox({ namespace: h.namespace });
+    // Committed while no relay runs (the process died right after COMMIT).
+    const notYetPublished = await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'crash-before-publish' }));
+    // Committed, then published by a relay that died before marking the row.
+    const publishedBeforeCrash = await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'crash-before-mark' }));
+    await ensureEventStream(h.jsm, h.namespace, 'orders');
+    const [row] = await ds.query(`SELECT subject, payload FROM "${h.schema}".outbox WHERE id = $1`, [publishedBeforeCrash]);
+    await h.nc.jetstream().publish(row.subject, row.payload, { msgID: publishedBeforeCrash });
+    expect(await isPublished(notYetPublished)).toBe(false);
+
+    newRelay().start();
+
+    await pollUntil('both rows marked published', async () => (await isPublished(notYetPublished)) && (await isPublished(publishedBeforeCrash)));
+    const ids = await publishedIds();
+    expect(ids.filter((id) => id === notYetPublished)).toHaveLength(1);
+    expect(ids.filter((id) => id === publishedBeforeCrash)).toHaveLength(1);
+  });
+
+  it('a commit wakes the relay without waiting for the polling interval', async () => {
+    const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000 });
+    relays.push(relay);
+    const outbox = new Outbox({ namespace: h.namespace }, () => relay.poke());
+    relay.start();
+    const id = await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'woken' }));
+    await pollUntil('event published on commit', () => isPublished(id), 3000);
+  });
+
+  it('two relay instances on one outbox publish every event exactly once', async () => {
+    const outbox = new Outbox({ namespace: h.namespace });
+    const ids = await ds.transaction(async (m) => {
+      const out: string[] = [];
+      for (let i = 0; i < 300; i++) out.push(await outbox.enqueue(m, PATTERN, { orderId: `bulk-${i}` }));
+      return out;
+    });
+    const second = await h.dataSource(false);
+    newRelay().start();
+    newRelay(second).start();
+    await pollUntil('all rows published', async () => {
+      const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM "${h.schema}".outbox WHERE published_at IS NULL`);
+      return n === 0;
+    });
+    const published = new Set(await publishedIds());
+    expect(ids.every((id) => published.has(id))).toBe(true);
+    const subjectCount = (await h.jsm.streams.info(stream(), { subjects_filter: eventSubject(h.namespace, PATTERN) })).state.subjects;
+    expect(subjectCount?.[eventSubject(h.namespace, PATTERN)]).toBe(published.size);
+  });
+});

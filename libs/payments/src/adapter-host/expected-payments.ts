@@ -1,0 +1,18 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PaymentsService } from '@cardshop/contracts';
+import { TypedRpc } from '@cardshop/messaging';
+import type { ExpectedPayment } from '../adapter-kit';
+import { fromProtoMoney } from './proto-mapping';
+
+export const ADAPTER_PROVIDER = Symbol('ADAPTER_PROVIDER');
+
+/** What payments asked this provider for, by our reference: the yardstick for every notification. */
+@Injectable()
+export class ExpectedPayments {
+  constructor(private readonly rpc: TypedRpc, @Inject(ADAPTER_PROVIDER) private readonly provider: string) {}
+
+  async expectedPayment(merchantReference: string): Promise<ExpectedPayment | null> {
+    const r = await this.rpc.call(PaymentsService.method.getAttemptByReference, { provider: this.provider, merchantReference });
+    return r.attempt ? { merchantReference, amount: fromProtoMoney(r.attempt.amount) } : null;
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Subscription } from 'nats';
+import { eventSubject, OrderDeliveredSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, PaymentFailedSchema, PaymentSucceededSchema } from '@cardshop/contracts';
+import { MESSAGING_OPTIONS, NatsConnectionProvider, protoCodec, type MessagingModuleOptions } from '@cardshop/messaging';
+
+type Push = (event: string, data: unknown) => void;
+const codec = protoCodec('server');
+
+/**
+ * Fans order and payment events out to the storefronts watching that order over SSE. A plain
+ * NATS subscription sees every event JetStream stores on these subjects; nothing is consumed.
+ */
+@Injectable()
+export class OrderEventsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(OrderEventsService.name);
+  private readonly watchers = new Map<string, Set<Push>>();
+  private subs: Subscription[] = [];
+
+  constructor(private readonly nats: NatsConnectionProvider, @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const nc = await this.nats.get();
+    const on = (pattern: string, map: (d: never) => { orderId: string; event: string; data: unknown }[]) => {
+      const sub = nc.subscribe(eventSubject(this.options.namespace, pattern), {
+        callback: (err, msg) => {
+          if (err) return;
+          try {
+            for (const m of map(codec.decode(pattern, msg.data) as never)) this.watchers.get(m.orderId)?.forEach((push) => push(m.event, m.data));
+          } catch (e) {
+            this.log.warn({ err: (e as Error).message, pattern }, 'undecodable event skipped');
+          }
+        },
+      });
+      this.subs.push(sub);
+    };
+    on(patternOfEvent(OrderPaidSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'paid' } }]);
+    on(patternOfEvent(OrderDeliveredSchema), (d: { orderId: string }) => [
+      { orderId: d.orderId, event: 'status', data: { status: 'delivered' } },
+      { orderId: d.orderId, event: 'delivered', data: { orderId: d.orderId } },
+    ]);
+    on(patternOfEvent(OrderExpiredSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'expired' } }]);
+    on(patternOfEvent(PaymentSucceededSchema), (d: { orderId: string; channel: string }) => [{ orderId: d.orderId, event: 'payment', data: { status: 'succeeded', channel: d.channel } }]);
+    on(patternOfEvent(PaymentFailedSchema), (d: { orderId: string; channel: string; failure?: { code: string; cause: string; remedy: string } }) => [
+      { orderId: d.orderId, event: 'payment', data: { status: 'failed', channel: d.channel, failure: d.failure ? { code: d.failure.code, cause: d.failure.cause, remedy: d.failure.remedy } : undefined } },
+    ]);
+  }
+
+  onApplicationShutdown(): void {
+    this.subs.forEach((s) => s.unsubscribe());
+  }
+
+  /** Streams events for one order to `res` until the client goes away. */
+  attach(orderId: string, res: Response, initial: { event: string; data: unknown }): void {
+    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    const push: Push = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    push(initial.event, initial.data);
+    const set = this.watchers.get(orderId) ?? new Set<Push>();
+    set.add(push);
+    this.watchers.set(orderId, set);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      set.delete(push);
+      if (set.size === 0) this.watchers.delete(orderId);
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { messagingEntities, messagingMigrations, ServiceMessagingModule } from '@cardshop/messaging';
+import { PersistenceModule, PlatformModule } from '@cardshop/platform';
+import { ExpireOrdersService } from './expire-orders/expire-orders.service';
+import { GetOrderController } from './get-order/get-order.controller';
+import { OrdersInit1732500000000 } from './migrations/1732500000000-orders-init';
+import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
+import { OrdersOps } from './orders.ops';
+import { PaymentEventsController } from './payment-events/payment-events.controller';
+import { AccessTokens } from './place-order/access-token';
+import { PlaceOrderController } from './place-order/place-order.controller';
+
+const controllers = [PlaceOrderController, GetOrderController, PaymentEventsController];
+const migrations = [...messagingMigrations, OrdersInit1732500000000];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: OrdersConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations }), ServiceMessagingModule.forRoot(config)],
+      controllers,
+      providers: [
+        { provide: ORDERS_CONFIG, useValue: config },
+        { provide: AccessTokens, useValue: new AccessTokens(config.ACCESS_TOKEN_SECRET) },
+        ExpireOrdersService,
+        OrdersOps,
+      ],
+    };
+  }
+}

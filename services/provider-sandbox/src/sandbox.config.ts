@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { baseConfigSchema, loadConfig } from '@cardshop/platform';
+
+/** The sandbox keeps its simulated provider state in memory; it needs no database or NATS. */
+export const sandboxConfigSchema = baseConfigSchema
+  .partial({ DATABASE_URL: true, DB_SCHEMA: true, NATS_URL: true })
+  .extend({
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    /** Multiplies provider schedules (notify retries); 0.001 makes Alipay's 4-minute retry 240 ms. */
+    SANDBOX_TIME_SCALE: z.coerce.number().positive().default(1),
+    /** The URL buyers' browsers and merchants use to reach the sandbox (QR codes, gateway endpoints). */
+    SANDBOX_PUBLIC_URL: z.string().url().optional(),
+  });
+export type SandboxConfig = z.infer<typeof sandboxConfigSchema>;
+export const loadSandboxConfig = () => loadConfig(sandboxConfigSchema);

@@ -1,0 +1,51 @@
+import { AppError } from '@cardshop/platform';
+
+export type AccountKind = 'seller_pending' | 'provider_clearing' | 'platform_revenue';
+
+export interface Account {
+  id: string;
+  kind: AccountKind;
+  /** Whose account it is (seller id, provider channel); empty for the platform's own. */
+  owner: string;
+  currency: string;
+}
+
+/** One ledger line: debit positive, credit negative, integer minor units. */
+export interface Entry {
+  account: Account;
+  amount: bigint;
+}
+
+/** A transfer about to be posted; `id` is its idempotency key. */
+export interface TransferDraft {
+  id: string;
+  orderId: string;
+  entries: Entry[];
+}
+
+export const sellerPending = (sellerId: string, currency: string): Account => ({ id: `seller_pending:${sellerId}:${currency}`, kind: 'seller_pending', owner: sellerId, currency });
+export const providerClearing = (channel: string, currency: string): Account => ({ id: `provider_clearing:${channel}:${currency}`, kind: 'provider_clearing', owner: channel, currency });
+export const platformRevenue = (currency: string): Account => ({ id: `platform_revenue:${currency}`, kind: 'platform_revenue', owner: '', currency });
+
+/**
+ * Refuses a transfer that does not sum to zero in every currency (or has an empty or zero line)
+ * before anything is written. The database checks the same rule again at commit.
+ */
+export function assertBalanced(t: TransferDraft): void {
+  if (t.entries.length < 2) throw new AppError('LEDGER.UNBALANCED', `transfer ${t.id} needs at least two entries`, 422);
+  const sums = new Map<string, bigint>();
+  for (const e of t.entries) {
+    if (e.amount === 0n) throw new AppError('LEDGER.UNBALANCED', `transfer ${t.id} has a zero entry on ${e.account.id}`, 422);
+    sums.set(e.account.currency, (sums.get(e.account.currency) ?? 0n) + e.amount);
+  }
+  for (const [currency, sum] of sums) {
+    if (sum !== 0n) throw new AppError('LEDGER.UNBALANCED', `transfer ${t.id} sums to ${sum} in ${currency}, not 0`, 422, false, { currency, sum: sum.toString() });
+  }
+}
+
+/** `bps`/10000 of a non-negative amount, rounded half-up in integer arithmetic (never a float). */
+export function platformFee(total: bigint, bps: number): bigint {
+  if (total < 0n) throw new AppError('LEDGER.INVALID_AMOUNT', 'a fee is taken on a non-negative amount only', 422);
+  if (!Number.isInteger(bps) || bps < 0 || bps > 10_000) throw new AppError('LEDGER.INVALID_FEE', 'fee basis points must be an integer 0..10000', 422);
+  return (total * BigInt(bps) + 5_000n) / 10_000n;
+}
