@@ -107,7 +107,10 @@ export class EventConsumer {
   private async fail(m: JsMsg, ctx: JetStreamContext, err: unknown): Promise<void> {
     const retryable = (err as { retryable?: unknown } | null)?.retryable !== false;
     const delay = delayFromBackoff(ctx.deliveryCount, this.s.backoffMs);
-    if (retryable && ctx.deliveryCount < this.s.maxDeliver) return m.nak(delay);
+    if (retryable && ctx.deliveryCount < this.s.maxDeliver) {
+      this.logger.warn(`${this.durable}: event ${ctx.eventId} failed (delivery ${ctx.deliveryCount} of ${this.s.maxDeliver}), retrying in ${delay} ms: ${errorText(err)}`);
+      return m.nak(delay);
+    }
     try {
       await publishDeadLetter(this.js, this.s.namespace, this.durable, this.pattern, ctx.eventId, m, err);
       // No reason argument: NATS 2.9 ignores a "+TERM <reason>" ack it cannot parse.

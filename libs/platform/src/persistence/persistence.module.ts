@@ -65,3 +65,17 @@ export class PersistenceModule {
     };
   }
 }
+
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Runs SQL and returns its rows whatever the statement: TypeORM answers `UPDATE … RETURNING` and
+ * `DELETE … RETURNING` with `[rows, affected]` but other statements with `rows`.
+ */
+export async function queryRows<T>(db: Queryable, sql: string, params?: unknown[]): Promise<T[]> {
+  const r = await db.query(sql, params);
+  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return r[0] as T[];
+  return r as T[];
+}

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { queryRows } from '@cardshop/platform';
 import { DataSource } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import { OrderExpiredSchema, patternOfEvent } from '@cardshop/contracts';
@@ -29,7 +30,7 @@ export class ExpireOrdersService implements OnApplicationBootstrap, OnApplicatio
   /** One batch; returns how many orders expired. Safe with several instances (row locks, SKIP LOCKED). */
   async sweep(limit = 200): Promise<number> {
     return this.db.transaction(async (em) => {
-      const rows: { id: string }[] = await em.query(
+      const rows: { id: string }[] = await queryRows(em, 
         `UPDATE orders SET status = 'expired' WHERE id IN (
            SELECT id FROM orders WHERE status = 'awaiting_payment' AND expires_at < now() ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING id`,

@@ -8,7 +8,7 @@ import {
   type KeysSold, type PaymentSucceeded,
 } from '@cardshop/contracts';
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
-import { AppError } from '@cardshop/platform';
+import { AppError, queryRows } from '@cardshop/platform';
 import { fromStatesInto, type OrderState } from '../order-state/order-state';
 
 /** States a confirmed payment can land on: awaiting → paid; expired (keys released) → paid_awaiting_stock. */
@@ -26,7 +26,7 @@ export class PaymentEventsController {
   @EventPattern(patternOfEvent(PaymentSucceededSchema))
   async onPaymentSucceeded(@Payload() evt: PaymentSucceeded, @Ctx() ctx: JetStreamContext) {
     await this.inbox.runOnce(this.db, ctx, async (em) => {
-      const rows: { status: string; total_minor: string; currency: string }[] = await em.query(
+      const rows: { status: string; total_minor: string; currency: string }[] = await queryRows(em, 
         `UPDATE orders SET status = CASE WHEN status = 'awaiting_payment' THEN 'paid' ELSE 'paid_awaiting_stock' END,
                 paid_at = now(), attempt_id = $2, channel = $3
          WHERE id = $1 AND status = ANY($4)
@@ -48,7 +48,7 @@ export class PaymentEventsController {
   @EventPattern(patternOfEvent(KeysSoldSchema))
   async onKeysSold(@Payload() evt: KeysSold, @Ctx() ctx: JetStreamContext) {
     await this.inbox.runOnce(this.db, ctx, async (em) => {
-      const rows: { id: string; product_id: string; seller_id: string; quantity: number }[] = await em.query(
+      const rows: { id: string; product_id: string; seller_id: string; quantity: number }[] = await queryRows(em, 
         `WITH d AS (INSERT INTO deliveries (order_id, key_count) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
          UPDATE orders SET status = 'delivered', delivered_at = now()
          WHERE id = (SELECT order_id FROM d) AND status = ANY($3)

@@ -8,7 +8,7 @@ import {
   type ProviderPaymentConfirmed, type ProviderPaymentFailed,
 } from '@cardshop/contracts';
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
-import { AppError } from '@cardshop/platform';
+import { AppError, queryRows } from '@cardshop/platform';
 
 interface Confirmed { id: string; order_id: string; channel: string; amount_minor: string; currency: string; seller_id: string; traceparent: string | null; was: string }
 
@@ -30,7 +30,7 @@ export class ConfirmPaymentController {
         [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference],
       );
       if (logged.length === 0) return;
-      const rows: Confirmed[] = await em.query(
+      const rows: Confirmed[] = await queryRows(em, 
         `WITH prev AS (SELECT id, status FROM attempts WHERE provider = $1 AND merchant_reference = $2 FOR UPDATE)
          UPDATE attempts a SET status = 'succeeded', provider_reference = $3, paid_at = to_timestamp($4 / 1000.0)
          FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status <> 'succeeded'
@@ -53,7 +53,7 @@ export class ConfirmPaymentController {
         em,
         patternOfEvent(PaymentSucceededSchema),
         create(PaymentSucceededSchema, { orderId: a.order_id, attemptId: a.id, channel: a.channel, amount: paid, sellerId: a.seller_id, providerReference: evt.providerReference }),
-        { eventId: `payment-succeeded:${a.id}`, headers: a.traceparent ? { traceparent: a.traceparent } : undefined },
+        { eventId: a.id /* one success per attempt: the attempt id is a stable event id */, headers: a.traceparent ? { traceparent: a.traceparent } : undefined },
       );
     });
   }
@@ -61,7 +61,7 @@ export class ConfirmPaymentController {
   @EventPattern(patternOfEvent(ProviderPaymentFailedSchema))
   async onFailed(@Payload() evt: ProviderPaymentFailed, @Ctx() ctx: JetStreamContext) {
     await this.inbox.runOnce(this.db, ctx, async (em) => {
-      const rows: { id: string; order_id: string; channel: string; traceparent: string | null }[] = await em.query(
+      const rows: { id: string; order_id: string; channel: string; traceparent: string | null }[] = await queryRows(em, 
         `UPDATE attempts SET status = 'failed', failure = $3 WHERE provider = $1 AND merchant_reference = $2 AND status IN ('pending', 'requires_action')
          RETURNING id, order_id, channel, traceparent`,
         [evt.provider, evt.merchantReference, JSON.stringify(evt.failure ?? {})],
