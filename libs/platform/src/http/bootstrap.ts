@@ -7,6 +7,7 @@ import type { BaseConfig } from '../config';
 import { createLogger, PinoNestLogger } from '../logging';
 import { httpRequestDuration } from '../metrics';
 import { ReadinessRegistry } from '../health';
+import { currentTraceId } from '../telemetry';
 
 export interface RunServiceOptions {
   module: Type<unknown> | DynamicModule;
@@ -30,6 +31,9 @@ export async function runService(opts: RunServiceOptions): Promise<INestApplicat
   app.useBodyParser('urlencoded', { extended: false, limit: opts.bodyLimit ?? '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = httpRequestDuration.startTimer({ method: req.method });
+    // Lets a buyer, a support agent or a test find this request's trace on every service's ops page.
+    const traceId = currentTraceId();
+    if (traceId) res.setHeader('X-Trace-Id', traceId);
     res.on('finish', () => end({ route: (req.route?.path as string | undefined) ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
