@@ -1,0 +1,63 @@
+import type { INestApplication } from '@nestjs/common';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+
+const money = { type: 'object', required: ['minor', 'currency'], properties: { minor: { type: 'integer', description: 'Amount in minor units (fen, cents; USDT has 6 decimals)' }, currency: { type: 'string', example: 'CNY' } } };
+const error = { type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', example: 'ORDER.NOT_FOUND' }, message: { type: 'string' }, details: {} } } } };
+const json = (schema: object) => ({ 'application/json': { schema } });
+const errors = { '400': { description: 'Invalid input', content: json(error) }, '404': { description: 'Not found', content: json(error) } };
+const bearer = [{ bearer: [] }];
+const orderId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+const order = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, status: { type: 'string', enum: ['awaiting_payment', 'paid', 'paid_awaiting_stock', 'delivered', 'completed', 'expired', 'cancelled', 'refunded', 'partially_refunded'] },
+    productId: { type: 'string' }, quantity: { type: 'integer' }, total: money, expiresAt: { type: 'string', format: 'date-time' },
+    payment: { $ref: '#/components/schemas/PaymentAttempt' }, keys: { type: 'array', items: { type: 'string' }, description: 'Only once delivered' },
+  },
+};
+const attempt = {
+  type: 'object',
+  properties: {
+    attemptId: { type: 'string' }, channel: { type: 'string' }, status: { type: 'string' }, merchantReference: { type: 'string', description: "The id we gave the provider (Alipay's out_trade_no)" }, amount: money,
+    nextAction: { type: 'object', properties: { type: { type: 'string', enum: ['qr', 'redirect', 'deeplink', 'voucher', 'crypto_transfer'] }, qrContent: { type: 'string' }, imageUrl: { type: 'string' } } },
+    failure: { type: 'object', properties: { code: { type: 'string' }, cause: { type: 'string' }, remedy: { type: 'string' }, alternatives: { type: 'array', items: { type: 'string' } } } },
+  },
+};
+
+/** The public API as storefronts see it (PUBLIC-API.md), served at /docs and /docs-json. */
+export const openApiDocument = {
+  openapi: '3.0.3',
+  info: { title: 'Card-key marketplace public API', version: '1', description: 'Money is always { minor, currency } in integer minor units. Errors are { error: { code, message, details? } } with a 4xx status.' },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Order access token, seller API key or ops token, depending on the route' } },
+    schemas: { Money: money, Error: error, Order: order, PaymentAttempt: attempt },
+  },
+  paths: {
+    '/api/v1/products': { get: { summary: 'Products on sale', responses: { '200': { description: 'items[]: { id, title, price, stock, sellerId, currency }' } } } },
+    '/api/v1/products/{id}': { get: { summary: 'One product', parameters: [orderId], responses: { '200': { description: 'The product with description and quantity limits' }, ...errors } } },
+    '/api/v1/orders': {
+      post: {
+        summary: 'Place an order; keys are reserved now',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string' }, description: 'Same key + same body → same order; same key + other body → 409' }],
+        requestBody: { content: json({ type: 'object', required: ['productId', 'quantity', 'email'], properties: { productId: { type: 'string' }, quantity: { type: 'integer', minimum: 1 }, email: { type: 'string', format: 'email' }, queryPassword: { type: 'string' }, country: { type: 'string', example: 'CN' } } }) },
+        responses: { '201': { description: '{ id, status: "awaiting_payment", total, expiresAt, accessToken }' }, '409': { description: 'Out of stock, or idempotency key reused', content: json(error) }, ...errors },
+      },
+    },
+    '/api/v1/orders/lookup': { post: { summary: 'Find orders with the query password', requestBody: { content: json({ type: 'object', properties: { orderId: { type: 'string' }, email: { type: 'string' }, queryPassword: { type: 'string' } } }) }, responses: { '200': { description: 'items[] with accessToken each' }, ...errors } } },
+    '/api/v1/orders/{id}': { get: { summary: 'Order status; keys once delivered', security: bearer, parameters: [orderId], responses: { '200': { description: 'The order', content: json({ $ref: '#/components/schemas/Order' }) }, ...errors } } },
+    '/api/v1/orders/{id}/payment-options': { get: { summary: 'Ranked channels for this buyer', security: bearer, parameters: [orderId, { name: 'country', in: 'query', schema: { type: 'string' } }, { name: 'device', in: 'query', schema: { type: 'string', enum: ['desktop', 'mobile', 'ios', 'android'] } }], responses: { '200': { description: 'items[]: { channel, recommended, score, reasons[], amount }' }, ...errors } } },
+    '/api/v1/orders/{id}/payments': { post: { summary: 'Start or resume paying', security: bearer, parameters: [orderId], requestBody: { content: json({ type: 'object', required: ['channel'], properties: { channel: { type: 'string', example: 'alipay', description: 'A channel name or "auto"' }, device: { type: 'string' }, country: { type: 'string' } } }) }, responses: { '201': { description: 'The attempt with its next action', content: json({ $ref: '#/components/schemas/PaymentAttempt' }) }, '409': { description: 'The order is not payable', content: json(error) }, ...errors } } },
+    '/api/v1/orders/{id}/events': { get: { summary: 'Server-sent events: status, payment, delivered', parameters: [orderId, { name: 'token', in: 'query', schema: { type: 'string' }, description: 'The access token (EventSource cannot send headers)' }], responses: { '200': { description: 'text/event-stream' }, ...errors } } },
+    '/api/v1/ops/sellers': { post: { summary: 'Ops creates a seller (ops token)', security: bearer, requestBody: { content: json({ type: 'object', required: ['name', 'email'], properties: { name: { type: 'string' }, email: { type: 'string' }, currency: { type: 'string' } } }) }, responses: { '201': { description: '{ id, apiKey } — the key is shown only here' }, '401': { description: 'Ops token missing or wrong', content: json(error) } } } },
+    '/api/v1/seller/products': { post: { summary: 'Seller lists a product (seller API key)', security: bearer, requestBody: { content: json({ type: 'object', required: ['title', 'price'], properties: { title: { type: 'string' }, description: { type: 'string' }, price: money, minQuantity: { type: 'integer' }, maxQuantity: { type: 'integer' }, countries: { type: 'array', items: { type: 'string' } } } }) }, responses: { '201': { description: '{ id }' }, ...errors } } },
+    '/api/v1/seller/products/{id}/keys': { post: { summary: 'Seller imports card keys (encrypted at rest)', security: bearer, parameters: [orderId], requestBody: { content: json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'string' }, maxItems: 5000 } } }) }, responses: { '200': { description: '{ batchId, imported, duplicates }' }, ...errors } } },
+    '/api/v1/seller/products/{id}': { get: { summary: 'Stock and sales', security: bearer, parameters: [orderId], responses: { '200': { description: '{ id, stock, sold, reserved }' }, ...errors } } },
+    '/api/v1/seller/balance': { get: { summary: "The seller's money", security: bearer, responses: { '200': { description: 'balances[]: { currency, pending, available, withdrawing }' } } } },
+    '/api/v1/qr.png': { get: { summary: 'A QR code image for a next action', parameters: [{ name: 'content', in: 'query', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'image/png' }, ...errors } } },
+  },
+} as unknown as OpenAPIObject;
+
+export function serveOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, openApiDocument, { jsonDocumentUrl: 'docs-json' });
+}
