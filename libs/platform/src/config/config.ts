@@ -53,7 +53,7 @@ export function redactConfig(config: Record<string, unknown>): Record<string, un
   for (const [k, v] of Object.entries(config)) {
     if (SECRET.test(k)) out[k] = v ? '[redacted]' : v;
     else if (typeof v === 'string' && /^[a-z]+:\/\/[^@/]*:[^@/]*@/i.test(v)) out[k] = v.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:[redacted]@');
-    else out[k] = v;
+    else out[k] = typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
   }
   return out;
 }
