@@ -1,0 +1,207 @@
+// `npm run bench:checkout -- --concurrency 32 --duration 30 [--warmup 5] [--json] [--cpu-prof <service>]`
+// Starts its own stack, seeds its own catalog through the public API, then has `concurrency`
+// buyers loop complete Alipay checkouts and reports throughput, step latencies, errors, CPU and memory.
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { createClient } from './lib/http-client.mjs';
+import { checkout, STEPS } from './lib/checkout-flow.mjs';
+import { sample, cpuBetween, machine } from './lib/proc-usage.mjs';
+import { summarize, formatReport } from './lib/stats.mjs';
+import { dbCounters, perCheckout } from './lib/db-stats.mjs';
+
+const require = createRequire(import.meta.url);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { startStack, SERVICES } = require('../stack/stack.js');
+const { call } = require('../stack/seed.js');
+
+const { values: args } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '32' },
+    duration: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
+    json: { type: 'boolean', default: false },
+    products: { type: 'string', default: '4' },
+    'keys-per-product': { type: 'string', default: '5000' },
+    quantity: { type: 'string', default: '1' },
+    'base-port': { type: 'string', default: process.env.BENCH_BASE_PORT ?? '23000' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const num = (name) => {
+  const n = Number(args[name]);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${args[name]}`);
+  return n;
+};
+const concurrency = Math.max(1, num('concurrency'));
+const durationS = Math.max(1, num('duration'));
+const warmupS = num('warmup');
+const quantity = Math.max(1, num('quantity'));
+const TIMEOUT_MS = 30_000;
+const say = (s) => process.stderr.write(`${s}\n`);
+
+const namespace = `bench_${randomBytes(4).toString('hex')}`;
+let stack;
+let stopping;
+const stop = () => (stopping ??= stack ? stack.stop().catch((e) => say(`stopping the stack: ${e.message}`)) : Promise.resolve());
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, async () => {
+    say(`\n${sig}: stopping the stack…`);
+    await stop();
+    process.exit(130);
+  });
+}
+
+try {
+  const basePort = await freeBasePort(num('base-port'));
+  const serviceEnv = { 'provider-sandbox': { SANDBOX_TIME_SCALE: '0.001' } };
+  if (args['cpu-prof']) {
+    if (!SERVICES.some((s) => s.name === args['cpu-prof'])) throw new Error(`--cpu-prof: unknown service ${args['cpu-prof']}`);
+    const dir = path.join(ROOT, '.data/profiles', namespace);
+    const preload = path.join(ROOT, 'tools/bench/lib/cpu-profile.cjs');
+    serviceEnv[args['cpu-prof']] = { ...serviceEnv[args['cpu-prof']], NODE_OPTIONS: `-r ${preload}`, CPU_PROFILE_DIR: dir };
+    say(`• CPU profile of ${args['cpu-prof']} will be written to ${dir} when the stack stops`);
+  }
+  say(`• starting stack ${namespace} at base port ${basePort}`);
+  const stackOpts = { namespace, database: namespace, basePort, dropDatabaseOnStop: true, env: { LOG_LEVEL: 'warn' }, serviceEnv, log: (s) => say(`• ${s}`) };
+  // Nine services booting at once can miss the stack's 30 s readiness deadline when the machine
+  // is busy with other stacks; another try usually gets through.
+  for (let attempt = 1; !stack; attempt++) {
+    stack = await startStack(stackOpts).catch((e) => {
+      if (attempt === 3) throw e;
+      say(`• stack did not start (${e.message.split('\n')[0]}); try ${attempt + 1} of 3`);
+    });
+  }
+  const productIds = await seed(stack, num('products'), num('keys-per-product'));
+  const report = await run(stack, productIds);
+  console.log(formatReport(report));
+  if (args.json) console.log(JSON.stringify(jsonLine(report)));
+  await stop();
+  process.exit(0);
+} catch (e) {
+  say(`benchmark failed: ${e.stack ?? e.message}`);
+  await stop();
+  process.exit(1);
+}
+
+/** One seller and a few products with enough keys that stock never runs out during the run. */
+async function seed(s, products, keysPerProduct) {
+  const t = Date.now();
+  const seller = await call(s.gateway, 'POST', '/api/v1/ops/sellers', s.opsToken, { name: 'Bench Seller', email: `seller.${namespace.slice(6)}@bench.example`, currency: 'CNY' });
+  const ids = [];
+  for (let p = 0; p < products; p++) {
+    const { id } = await call(s.gateway, 'POST', '/api/v1/seller/products', seller.apiKey, { title: `Bench card ${p + 1}`, description: 'benchmark stock', price: { minor: 1000 + p, currency: 'CNY' }, maxQuantity: 10 });
+    // The key import endpoint takes at most 5000 keys per request.
+    for (let left = keysPerProduct; left > 0; left -= 5000) {
+      const keys = Array.from({ length: Math.min(left, 5000) }, () => `BENCH-${randomBytes(10).toString('hex').toUpperCase()}`);
+      await call(s.gateway, 'POST', `/api/v1/seller/products/${id}/keys`, seller.apiKey, { keys });
+    }
+    ids.push(id);
+  }
+  say(`• seeded ${products} products × ${keysPerProduct} keys in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  return ids;
+}
+
+async function run(s, productIds) {
+  const client = createClient({ maxSockets: concurrency * 3, timeoutMs: TIMEOUT_MS });
+  const opts = { namespace, database: namespace };
+  const steps = Object.fromEntries(STEPS.map((n) => [n, []]));
+  const totals = [];
+  const errorsByKind = {};
+  let measuring = false;
+  let running = true;
+  let seq = 0;
+
+  const worker = async (w) => {
+    while (running) {
+      const n = seq++;
+      const productId = productIds[n % productIds.length];
+      try {
+        const r = await checkout(client, { gateway: s.gateway, sandbox: s.sandbox, productId, quantity, email: `buyer${w}.${n}.${namespace.slice(6)}@bench.example`, timeoutMs: TIMEOUT_MS });
+        if (!measuring || !running) continue;
+        totals.push(r.totalMs);
+        for (const [k, v] of Object.entries(r.steps)) steps[k].push(v);
+      } catch (e) {
+        if (measuring && running) {
+          const kind = `${e.kind ?? 'bench bug'} at ${e.step ?? '?'}`;
+          errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
+          if (errorsByKind[kind] === 1) say(`  first "${kind}": ${e.message}`);
+        }
+        // Back off a little so a failing stack is not hammered in a tight loop.
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  };
+
+  say(`• ${concurrency} workers: ${warmupS} s warmup, then ${durationS} s measured`);
+  const workers = Array.from({ length: concurrency }, (_, w) => worker(w));
+  await new Promise((r) => setTimeout(r, warmupS * 1000));
+  measuring = true;
+  const dbBefore = await dbCounters(s.databaseUrl);
+  const before = sample(opts);
+  const clientBefore = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, durationS * 1000));
+  running = false;
+  const after = sample(opts);
+  const clientCpu = process.cpuUsage(clientBefore);
+  const dbAfter = await dbCounters(s.databaseUrl);
+  say('• measured; letting in-flight checkouts finish');
+  await Promise.all(workers);
+  client.close();
+
+  const usage = cpuBetween(before, after);
+  const checkouts = totals.length;
+  const per = (sec) => (checkouts ? (1000 * sec) / checkouts : 0);
+  const cores = machine().cores;
+  const sum = (pred) => usage.groups.filter(pred).reduce((a, g) => a + g.cpu, 0);
+  const mem = (pred, key) => usage.groups.filter(pred).reduce((a, g) => a + g[key], 0);
+  const stackSeconds = sum((g) => g.kind !== 'shared');
+  const totalSeconds = sum(() => true);
+  return {
+    concurrency, durationSeconds: usage.seconds, warmupSeconds: warmupS, machine: machine(),
+    checkouts, throughputPerSecond: checkouts / usage.seconds,
+    errors: Object.values(errorsByKind).reduce((a, b) => a + b, 0), errorsByKind,
+    latencyMs: summarize(totals),
+    steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, summarize(v)])),
+    cpu: {
+      stackSeconds, totalSeconds,
+      stackPercentOfMachine: (100 * stackSeconds) / (usage.seconds * cores),
+      totalPercentOfMachine: (100 * totalSeconds) / (usage.seconds * cores),
+      stackMsPerCheckout: per(stackSeconds), totalMsPerCheckout: per(totalSeconds),
+      benchClientSeconds: (clientCpu.user + clientCpu.system) / 1e6,
+      machineBusyPercent: (100 * usage.machineBusy) / (usage.seconds * cores),
+      groups: usage.groups.map((g) => ({ ...g, msPerCheckout: per(g.cpu) })),
+    },
+    database: perCheckout(dbBefore, dbAfter, totals.length),
+    memory: {
+      stackRssBytes: mem((g) => g.kind !== 'shared', 'rss'), totalRssBytes: mem(() => true, 'rss'),
+      stackPssBytes: mem((g) => g.kind !== 'shared', 'pss'), totalPssBytes: mem(() => true, 'pss'),
+      byGroup: Object.fromEntries(usage.groups.map((g) => [g.group, { rss: g.rss, pss: g.pss }])),
+    },
+  };
+}
+
+function jsonLine(r) {
+  const { cpu, memory } = r;
+  return {
+    throughputPerSecond: Math.round(r.throughputPerSecond * 100) / 100, errors: r.errors, errorsByKind: r.errorsByKind,
+    latencyMs: { p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 }, steps: r.steps,
+    cpu: { stackSeconds: cpu.stackSeconds, totalSeconds: cpu.totalSeconds, stackMsPerCheckout: cpu.stackMsPerCheckout, totalMsPerCheckout: cpu.totalMsPerCheckout, stackPercentOfMachine: cpu.stackPercentOfMachine, totalPercentOfMachine: cpu.totalPercentOfMachine, machineBusyPercent: cpu.machineBusyPercent, byGroup: Object.fromEntries(cpu.groups.map((g) => [g.group, g.cpu])) },
+    databasePerCheckout: r.database, memory, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
+  };
+}
+
+/** The first base port from `start` (in steps of 10) whose every port of the stack is free. */
+async function freeBasePort(start) {
+  const free = (port) => new Promise((resolve) => {
+    const srv = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  for (let base = start; base < start + 500; base += 10) {
+    const ports = SERVICES.map((svc) => svc.port(base));
+    if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
+  }
+  throw new Error(`no free base port between ${start} and ${start + 500}`);
+}
