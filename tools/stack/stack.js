@@ -40,10 +40,13 @@ async function waitReady(url, child, timeoutMs) {
 /**
  * Starts PostgreSQL/NATS if needed, then every service in dependency order.
  * @param {{ namespace?: string, database?: string, basePort?: number, opsToken?: string, env?: Record<string,string>,
- *           serviceEnv?: Record<string, Record<string,string>>, log?: (s: string) => void, echo?: boolean, dropDatabaseOnStop?: boolean }} opts
+ *           serviceEnv?: Record<string, Record<string,string>>, log?: (s: string) => void, echo?: boolean, dropDatabaseOnStop?: boolean,
+ *           readyTimeoutMs?: number }} opts
  */
 async function startStack(opts = {}) {
   const log = opts.log ?? (() => {});
+  // A loaded machine (CI, parallel suites) can take a while to boot nine Node processes.
+  const readyTimeoutMs = opts.readyTimeoutMs ?? Number(process.env.STACK_READY_TIMEOUT_MS ?? 90000);
   const namespace = opts.namespace ?? 'cardshop';
   const basePort = opts.basePort ?? 3000;
   const opsToken = opts.opsToken ?? process.env.OPS_TOKEN ?? `ops-${randomBytes(12).toString('hex')}`;
@@ -68,7 +71,7 @@ async function startStack(opts = {}) {
     ...opts.env,
   };
   const own = {
-    'provider-sandbox': { SANDBOX_PUBLIC_URL: urls['provider-sandbox'], SANDBOX_TIME_SCALE: process.env.SANDBOX_TIME_SCALE ?? '1' },
+    'provider-sandbox': { SANDBOX_PUBLIC_URL: urls['provider-sandbox'], SANDBOX_TIME_SCALE: opts.env?.SANDBOX_TIME_SCALE ?? process.env.SANDBOX_TIME_SCALE ?? '1' },
     catalog: { CARD_KEY_ENCRYPTION_KEY: secrets.cardKeyKey },
     orders: { ACCESS_TOKEN_SECRET: secrets.accessTokenSecret },
     'api-gateway': { SANDBOX_PUBLIC_URL: urls['provider-sandbox'] },
@@ -94,7 +97,7 @@ async function startStack(opts = {}) {
   const startOne = async (svc) => {
     const child = spawnService(svc);
     try {
-      await waitReady(`${urls[svc.name]}/health/ready`, child, 30000);
+      await waitReady(`${urls[svc.name]}/health/ready`, child, readyTimeoutMs);
     } catch (e) {
       const tail = fs.readFileSync(path.join(logDir, `${svc.name}.log`), 'utf8').split('\n').slice(-15).join('\n');
       throw new Error(`${svc.name} ${e.message}\n--- last lines of ${svc.name}.log ---\n${tail}`);
