@@ -121,7 +121,10 @@ async function startStack(opts = {}) {
     },
     async stop() {
       await Promise.all([...procs.values()].map((c) => c.exitCode === null && c.signalCode === null ? new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); setTimeout(() => c.kill('SIGKILL'), 8000).unref(); }) : null));
-      if (opts.dropDatabaseOnStop) await dropDatabase(pg.adminUrl, dbName).catch(() => {});
+      if (opts.dropDatabaseOnStop) {
+        await dropDatabase(pg.adminUrl, dbName).catch(() => {});
+        fs.rmSync(path.join(DATA, 'secrets', `${namespace}.json`), { force: true });
+      }
       await nats.stop();
       await pg.stop();
     },

@@ -42,6 +42,8 @@ export class ServiceMessagingModule {
       servers: config.NATS_URL,
       codec: protoCodec('client'),
       timeoutMs: config.RPC_TIMEOUT_MS,
+      // Commits wake the relay at once; the interval only sweeps up after a crash, so it can be slow.
+      relay: { intervalMs: 1000 },
       ...extra,
     };
     const rpc = { provide: TypedRpc, useFactory: (c: JetStreamClient) => new TypedRpc(c), inject: [JetStreamClient] };

@@ -25,7 +25,7 @@ export class AlipayWalletController {
   @HttpCode(200)
   @Header('content-type', 'text/html; charset=utf-8')
   pay(@Param('token') token: string): string {
-    return this.act(token, 'success', 'Payment complete.');
+    return this.act(token, 'success');
   }
 
   @Post(':token/decline')
@@ -35,7 +35,7 @@ export class AlipayWalletController {
     return this.act(token, 'decline', 'You declined. The merchant is not told; the order stays unpaid.');
   }
 
-  private act(token: string, outcome: 'success' | 'decline', notice: string): string {
+  private act(token: string, outcome: 'success' | 'decline', notice?: string): string {
     const trade = this.trade(token);
     try {
       this.lifecycle.complete(trade, outcome);
