@@ -9,6 +9,11 @@ describe('toHttpError', () => {
   it('a body the parser could not read is a 400, not a 500', () => {
     expect(toHttpError(Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 })).status).toBe(400);
   });
+  it('an unsupported charset, an oversized body or too many fields is a 4xx with a code', () => {
+    expect(toHttpError(Object.assign(new Error('unsupported charset "BOGUS"'), { type: 'charset.unsupported', status: 415 }))).toMatchObject({ status: 415, body: { code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE' } });
+    expect(toHttpError(Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 }))).toMatchObject({ status: 413, body: { code: 'REQUEST.TOO_LARGE' } });
+    expect(toHttpError(Object.assign(new Error('too many parameters'), { type: 'parameters.too.many', status: 413 })).status).toBe(413);
+  });
   it('an unknown route is a 404 with a code', () => {
     expect(toHttpError(new NotFoundException('Cannot GET /x')).body.code).toBe('ROUTE.NOT_FOUND');
   });

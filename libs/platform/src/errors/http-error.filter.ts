@@ -38,9 +38,13 @@ export function toHttpError(err: unknown): { status: number; body: { code: strin
     const message = typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? err.message);
     return { status, body: { code: HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'REQUEST.INVALID'), message } };
   }
-  const parserType = (err as { type?: string })?.type;
-  if (typeof parserType === 'string' && parserType.startsWith('entity.')) {
-    return { status: 400, body: { code: 'REQUEST.MALFORMED_BODY', message: 'the request body could not be parsed' } };
+  // Body-parser errors (bad JSON, unknown charset or encoding, too large, too many fields) carry a
+  // string `type` and a 4xx `status`: they are the caller's fault, never a 500.
+  const parser = err as { type?: unknown; status?: unknown; message?: unknown };
+  if (typeof parser?.type === 'string' && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
+    const status = parser.status === 400 ? 400 : parser.status;
+    const code = status === 400 ? 'REQUEST.MALFORMED_BODY' : HTTP_CODES[status] ?? 'REQUEST.INVALID';
+    return { status, body: { code, message: status === 400 ? 'the request body could not be parsed' : String(parser.message ?? code) } };
   }
   if (isCodedError(err)) {
     const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;

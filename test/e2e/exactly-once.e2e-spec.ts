@@ -1,0 +1,64 @@
+import { completeInSandbox, notifyAcknowledged, orderReaches, placeOrder, sandboxPayments, startAlipay } from './support/checkout';
+import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
+import { eventually, request } from './support/http';
+import { PlatformDb } from './support/platform-db';
+
+// A paid order is delivered exactly once, whatever the network or a crash does in between.
+describe('exactly-once delivery', () => {
+  let e2e: E2eStack;
+  let db: PlatformDb;
+
+  beforeAll(async () => {
+    e2e = await startE2eStack('once');
+    db = new PlatformDb(e2e.stack.databaseUrl);
+  }, STACK_BOOT_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await db?.close();
+    await stopE2eStack(e2e);
+  }, 60_000);
+
+  it('orders killed with SIGKILL right after the notify is acknowledged still delivers once, after its restart', async () => {
+    const { gateway, sandbox } = e2e.stack;
+    const quantity = 3;
+    const order = await placeOrder(gateway, e2e.sellers[0].products[1], quantity);
+    const payment = await startAlipay(gateway, order);
+    await completeInSandbox(sandbox, payment.merchantReference);
+    // The adapter acknowledged only after JetStream stored the event: from here on, it must not be lost.
+    await notifyAcknowledged(sandbox, payment.merchantReference);
+    await e2e.stack.kill('orders');
+    await e2e.stack.start('orders');
+
+    const delivered = await orderReaches(gateway, order, 'delivered', 90_000);
+    expect(delivered.keys).toHaveLength(quantity);
+    expect(await db.deliveries(order.id)).toBe(1);
+    expect(await db.soldKeys(order.id)).toBe(quantity);
+    expect(await db.paymentTransfersOnceBooked(payment.attemptId)).toBe(1);
+  }, 180_000);
+
+  it('a notify duplicated 5 times delivers the keys once and books one ledger transfer', async () => {
+    const { gateway, sandbox } = e2e.stack;
+    const quantity = 2;
+    const plan = await request(sandbox, 'POST', '/control/notifications', { body: { provider: 'alipay', mode: 'duplicate', count: 5 } });
+    expect(plan.status).toBeLessThan(300);
+    const order = await placeOrder(gateway, e2e.sellers[1].products[0], quantity);
+    const payment = await startAlipay(gateway, order);
+    await completeInSandbox(sandbox, payment.merchantReference);
+
+    const delivered = await orderReaches(gateway, order, 'delivered');
+    expect(delivered.keys).toHaveLength(quantity);
+    // The sandbox answers the record only after all 5 concurrent copies came back, so once it is
+    // acknowledged with 5 attempts no late copy can still add a row.
+    const answered = await eventually('all 5 copies of the notify to be answered', async () => {
+      const [p] = await sandboxPayments(sandbox, payment.merchantReference);
+      return p?.notifications.length === 1 && p.notifications[0].acknowledged && p.notifications[0].attempts >= 5 ? p.notifications[0] : undefined;
+    });
+    expect(answered.attempts).toBe(5);
+    expect(await db.deliveries(order.id)).toBe(1);
+    expect(await db.paymentTransfersOnceBooked(payment.attemptId)).toBe(1);
+    expect(await db.transfersOfOrder(order.id)).toBe(1);
+    expect(await db.soldKeys(order.id)).toBe(quantity);
+    const seller = await request(gateway, 'GET', `/api/v1/seller/products/${order.productId}`, { token: e2e.sellers[1].apiKey });
+    expect(seller.body).toMatchObject({ sold: quantity });
+  });
+});
