@@ -15,7 +15,7 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/{libs,services}/**/test/**/*.int-spec.ts'] },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/{libs,services}/**/test/**/*.int-spec.ts', '<rootDir>/test/int/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
   ],

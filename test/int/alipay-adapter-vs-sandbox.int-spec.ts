@@ -1,10 +1,12 @@
+// Cross-project: the Alipay adapter against the provider sandbox. It lives outside both projects
+// because an adapter may not import a service, yet this test needs both, as a merchant and Alipay do.
 import { runAdapterContractSuite } from '@cardshop/payments/testing';
 import type { RawWebhookRequest } from '@cardshop/payments';
 import { generateKeyPairSync } from 'node:crypto';
-import { NotifyReceiver, waitFor } from '../../../provider-sandbox/test/support/notify-receiver';
-import { startSandbox, type RunningSandbox } from '../../../provider-sandbox/test/support/sandbox-app';
-import { AlipayAdapter } from '../src/alipay.adapter';
-import { AlipayConfig } from '../src/alipay.config';
+import { NotifyReceiver, waitFor } from '../../services/provider-sandbox/test/support/notify-receiver';
+import { startSandbox, type RunningSandbox } from '../../services/provider-sandbox/test/support/sandbox-app';
+import { AlipayAdapter } from '../../services/adapters/alipay/src/alipay.adapter';
+import { AlipayConfig } from '../../services/adapters/alipay/src/alipay.config';
 
 // Our adapter against the provider sandbox booted in-process: real HTTP, real signatures.
 let sandbox: RunningSandbox;
