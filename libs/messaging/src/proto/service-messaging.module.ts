@@ -63,5 +63,8 @@ export class ServiceMessagingModule {
 /** The NATS side of a hybrid service: consumes with the server-side protobuf codec on the shared connection. */
 export function serviceTransport(app: INestApplicationContext, overrides: Partial<JetStreamServerOptions> = {}): JetStreamServer {
   const options = app.get<MessagingModuleOptions>(MESSAGING_OPTIONS);
-  return new JetStreamServer({ ...options, codec: protoCodec('server'), ...overrides, connection: app.get(NatsConnectionProvider) });
+  // Payment facts must survive a dependency's outage of minutes, not seconds: ~12 minutes of
+  // retries before an event is parked in the dead-letter stream for an operator.
+  const retries = { maxDeliver: 16, backoffMs: [200, 1000, 5000, 15000, 60000] };
+  return new JetStreamServer({ ...options, ...retries, codec: protoCodec('server'), ...overrides, connection: app.get(NatsConnectionProvider) });
 }

@@ -4,9 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import {
-  CatalogService, KeysReleasedSchema, KeysSoldSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, patternOfMethod,
+  CatalogService, KeysReleasedSchema, KeysSoldSchema, OrderExpiredSchema, patternOfEvent, patternOfMethod, SellKeysResponseSchema,
   ReleaseKeysResponseSchema, ReserveKeysResponseSchema, RevealKeysResponseSchema,
-  type OrderExpired, type OrderPaid, type ReleaseKeysRequest, type ReserveKeysRequest, type RevealKeysRequest,
+  type OrderExpired, type ReleaseKeysRequest, type SellKeysRequest, type ReserveKeysRequest, type RevealKeysRequest,
 } from '@cardshop/contracts';
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
 import { AppError, badRequest, conflict, notFound } from '@cardshop/platform';
@@ -18,7 +18,7 @@ interface Reserved { seller_id: string; title: string; price_minor: string; curr
 
 /**
  * Keys are reserved when an order is placed (so a paid order always has its keys), sold when the
- * order is paid, released when it expires. A sold key belongs to that order forever.
+ * order is paid (orders asks), released when it expires. A sold key belongs to that order forever.
  */
 @Controller()
 export class ReservationsController {
@@ -90,25 +90,30 @@ export class ReservationsController {
     await this.inbox.runOnce(this.db, ctx, (em) => this.release(em, evt.orderId));
   }
 
-  /** A paid order's reserved keys become sold to it; `KeysSold` tells orders to deliver. */
-  @EventPattern(patternOfEvent(OrderPaidSchema))
-  async onOrderPaid(@Payload() evt: OrderPaid, @Ctx() ctx: JetStreamContext) {
-    await this.inbox.runOnce(this.db, ctx, async (em) => {
-      const rows: { product_id: string; quantity: number; seller_id: string; sold: string }[] = await em.query(
-        `WITH r AS (UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' RETURNING product_id, quantity),
-         k AS (UPDATE card_keys SET status = 'sold', sold_at = now(), reserved_until = NULL WHERE order_id = $1 AND status = 'reserved' RETURNING id)
-         SELECT r.product_id, r.quantity, p.seller_id, (SELECT count(*) FROM k) AS sold FROM r JOIN products p ON p.id = r.product_id`,
-        [evt.orderId],
+  /**
+   * A paid order's reserved keys become sold to it, once: a repeated call answers the same.
+   * Fails with RESERVATION.NOT_RESERVED when the reservation was released (paid after expiry).
+   */
+  @MessagePattern(patternOfMethod(CatalogService.method.sellKeys))
+  async sell(@Payload() req: SellKeysRequest) {
+    assertUuid(req.orderId, 'order');
+    return this.db.transaction(async (em) => {
+      const rows: { product_id: string; quantity: number; seller_id: string; status: string; sold: string }[] = await em.query(
+        `WITH r AS (UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' RETURNING product_id, quantity, status),
+         k AS (UPDATE card_keys SET status = 'sold', sold_at = now(), reserved_until = NULL WHERE order_id = $1 AND status = 'reserved' RETURNING id),
+         cur AS (SELECT product_id, quantity, status FROM r UNION ALL SELECT product_id, quantity, status FROM reservations WHERE order_id = $1 AND NOT EXISTS (SELECT 1 FROM r))
+         SELECT cur.product_id, cur.quantity, cur.status, p.seller_id, (SELECT count(*) FROM k) AS sold FROM cur JOIN products p ON p.id = cur.product_id`,
+        [req.orderId],
       );
-      if (rows.length === 0) {
-        // Already sold (a replay) or released after expiry: the late-payment policy (issue 3) handles re-reservation.
-        const sold: unknown[] = await em.query(`SELECT 1 FROM reservations WHERE order_id = $1 AND status = 'sold'`, [evt.orderId]);
-        if (sold.length === 0) throw conflict('RESERVATION.NOT_RESERVED', `order ${evt.orderId} was paid but holds no reserved keys`);
-        return;
-      }
       const r = rows[0];
-      if (Number(r.sold) !== r.quantity) throw new AppError('RESERVATION.KEY_COUNT_MISMATCH', `order ${evt.orderId} reserved ${r.quantity} keys but ${r.sold} were found`, 500);
-      await this.outbox.enqueue(em, patternOfEvent(KeysSoldSchema), create(KeysSoldSchema, { orderId: evt.orderId, productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity }));
+      if (!r) throw notFound('RESERVATION.NOT_FOUND', `order ${req.orderId} has no reservation`);
+      if (r.status !== 'sold') throw conflict('RESERVATION.NOT_RESERVED', `order ${req.orderId} was paid but its keys were released`);
+      const justSold = Number(r.sold);
+      if (justSold > 0) {
+        if (justSold !== r.quantity) throw new AppError('RESERVATION.KEY_COUNT_MISMATCH', `order ${req.orderId} reserved ${r.quantity} keys but ${justSold} were found`, 500);
+        await this.outbox.enqueue(em, patternOfEvent(KeysSoldSchema), create(KeysSoldSchema, { orderId: req.orderId, productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity }));
+      }
+      return create(SellKeysResponseSchema, { productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity });
     });
   }
 

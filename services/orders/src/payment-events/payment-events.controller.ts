@@ -3,11 +3,8 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
-import {
-  KeysSoldSchema, OrderDeliveredSchema, OrderPaidSchema, patternOfEvent, PaymentSucceededSchema,
-  type KeysSold, type PaymentSucceeded,
-} from '@cardshop/contracts';
-import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
+import { CatalogService, OrderDeliveredSchema, OrderPaidSchema, patternOfEvent, PaymentSucceededSchema, type PaymentSucceeded } from '@cardshop/contracts';
+import { Inbox, Outbox, TypedRpc, type JetStreamContext } from '@cardshop/messaging';
 import { AppError, queryRows } from '@cardshop/platform';
 import { fromStatesInto, type OrderState } from '../order-state/order-state';
 
@@ -15,13 +12,13 @@ import { fromStatesInto, type OrderState } from '../order-state/order-state';
 const PAYABLE: OrderState[] = [...fromStatesInto('paid'), 'expired'];
 
 /**
- * Payment confirmed → `paid` (and `OrderPaid`, on which the catalog sells the reserved keys);
- * keys sold → `delivered` with exactly one delivery record. Each effect commits with its inbox
- * row, so a redelivered event changes nothing.
+ * Payment confirmed → `paid`, the catalog sells the reserved keys, → `delivered` with exactly one
+ * delivery record, all in one transaction with the inbox row: a redelivered event changes nothing,
+ * and a failure anywhere leaves the event to be delivered again.
  */
 @Controller()
 export class PaymentEventsController {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly inbox: Inbox) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly inbox: Inbox, private readonly rpc: TypedRpc) {}
 
   @EventPattern(patternOfEvent(PaymentSucceededSchema))
   async onPaymentSucceeded(@Payload() evt: PaymentSucceeded, @Ctx() ctx: JetStreamContext) {
@@ -42,26 +39,19 @@ export class PaymentEventsController {
       // Paid after expiry: the keys were released; the late-payment policy decides what happens next.
       if (o.status !== 'paid') return;
       await this.outbox.enqueue(em, patternOfEvent(OrderPaidSchema), create(OrderPaidSchema, { orderId: evt.orderId, attemptId: evt.attemptId, channel: evt.channel, amount }));
-    });
-  }
-
-  @EventPattern(patternOfEvent(KeysSoldSchema))
-  async onKeysSold(@Payload() evt: KeysSold, @Ctx() ctx: JetStreamContext) {
-    await this.inbox.runOnce(this.db, ctx, async (em) => {
-      const rows: { id: string; product_id: string; seller_id: string; quantity: number }[] = await queryRows(em, 
+      // The catalog sells the reserved keys (idempotently) while this transaction holds the order
+      // row; if it cannot, nothing commits and the event is delivered again.
+      const sold = await this.rpc.call(CatalogService.method.sellKeys, { orderId: evt.orderId });
+      const delivered = await queryRows<{ id: string }>(
+        em,
         `WITH d AS (INSERT INTO deliveries (order_id, key_count) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
-         UPDATE orders SET status = 'delivered', delivered_at = now()
-         WHERE id = (SELECT order_id FROM d) AND status = ANY($3)
-         RETURNING id, product_id, seller_id, quantity`,
-        [evt.orderId, evt.quantity, fromStatesInto('delivered')],
+         UPDATE orders SET status = 'delivered', delivered_at = now() WHERE id = (SELECT order_id FROM d) AND status = ANY($3) RETURNING id`,
+        [evt.orderId, sold.quantity, fromStatesInto('delivered')],
       );
-      if (rows.length === 0) {
-        const delivered: unknown[] = await em.query('SELECT 1 FROM deliveries WHERE order_id = $1', [evt.orderId]);
-        if (delivered.length > 0) return;
-        throw new AppError('ORDER.NOT_DELIVERABLE', `order ${evt.orderId} cannot be delivered from its current state`, 409);
-      }
-      const r = rows[0];
-      await this.outbox.enqueue(em, patternOfEvent(OrderDeliveredSchema), create(OrderDeliveredSchema, { orderId: r.id, productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity, deliveryId: r.id }));
+      if (delivered.length === 0) throw new AppError('ORDER.NOT_DELIVERABLE', `order ${evt.orderId} could not be delivered`, 409, true);
+      await this.outbox.enqueue(em, patternOfEvent(OrderDeliveredSchema), create(OrderDeliveredSchema, {
+        orderId: evt.orderId, productId: sold.productId, sellerId: sold.sellerId, quantity: sold.quantity, deliveryId: evt.orderId,
+      }));
     });
   }
 
