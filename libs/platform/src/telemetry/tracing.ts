@@ -1,7 +1,7 @@
 import { context, propagation, trace, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -19,7 +19,8 @@ let provider: NodeTracerProvider | undefined;
 export function startTelemetry(service: string): RecentSpanStore {
   if (store) return store;
   store = new RecentSpanStore(service);
-  const spanProcessors: SpanProcessor[] = [new SimpleSpanProcessor(store)];
+  // Batched: spans reach the store off the request path (a trace shows up within half a second).
+  const spanProcessors: SpanProcessor[] = [new BatchSpanProcessor(store, { scheduledDelayMillis: 500, maxQueueSize: 8192, maxExportBatchSize: 1024 })];
   if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
     // Loaded lazily: the exporter is only needed where a collector exists.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
