@@ -23,10 +23,13 @@ describe('exactly-once delivery', () => {
     const quantity = 3;
     const order = await placeOrder(gateway, e2e.sellers[0].products[1], quantity);
     const payment = await startAlipay(gateway, order);
+    // Freeze orders first, so the confirmation certainly reaches it only after the crash.
+    e2e.stack.signal('orders', 'SIGSTOP');
     await completeInSandbox(sandbox, payment.merchantReference);
     // The adapter acknowledged only after JetStream stored the event: from here on, it must not be lost.
     await notifyAcknowledged(sandbox, payment.merchantReference);
-    await e2e.stack.kill('orders');
+    expect(await db.orderStatus(order.id)).toBe('awaiting_payment');
+    await e2e.stack.kill('orders', 'SIGKILL');
     await e2e.stack.start('orders');
 
     const delivered = await orderReaches(gateway, order, 'delivered', 90_000);

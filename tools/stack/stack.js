@@ -116,6 +116,11 @@ async function startStack(opts = {}) {
       child.kill(signal);
       await exited;
     },
+    /** Sends a signal without waiting (SIGSTOP freezes a service, as a hung process would be). */
+    signal(name, signal) {
+      const child = procs.get(name);
+      if (child && child.exitCode === null) child.kill(signal);
+    },
     async start(name) {
       await startOne(SERVICES.find((s) => s.name === name));
     },

@@ -15,6 +15,7 @@ export interface RunningStack {
   natsUrl: string;
   logDir: string;
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  signal(name: ServiceName, signal: NodeJS.Signals): void;
   start(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }

@@ -16,6 +16,11 @@ export class PlatformDb {
     return Number(r.rows[0].n);
   }
 
+  async orderStatus(orderId: string): Promise<string | undefined> {
+    const r = await this.pool.query<{ status: string }>('SELECT status FROM orders.orders WHERE id = $1', [orderId]);
+    return r.rows[0]?.status;
+  }
+
   deliveries(orderId: string) {
     return this.count('SELECT count(*) AS n FROM orders.deliveries WHERE order_id = $1', orderId);
   }
