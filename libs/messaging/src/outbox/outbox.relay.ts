@@ -6,6 +6,7 @@ import { contextOfPattern } from '@cardshop/contracts';
 import { quotedTable } from '../table-path';
 import { ensureEventStream } from '../transport/streams';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
+import type { PendingOutboxRow } from './outbox';
 import { OutboxMessage } from './outbox-message.entity';
 
 export interface OutboxRelayOptions {
@@ -34,7 +35,9 @@ interface Row {
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly subscriber = new OutboxCommitSubscriber(() => this.poke());
+  private readonly subscriber = new OutboxCommitSubscriber((rows) => this.publishCommitted(rows));
+  private toMark: string[] = [];
+  private marking?: Promise<void>;
   private readonly ensured = new Set<string>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -71,6 +74,7 @@ export class OutboxRelay {
     const i = this.dataSource.subscribers.indexOf(this.subscriber);
     if (i >= 0) this.dataSource.subscribers.splice(i, 1);
     await this.running;
+    await this.marking;
   }
 
   /** Asks for a publishing pass now; passes never overlap, a poke during one causes another. */
@@ -83,6 +87,41 @@ export class OutboxRelay {
     this.running = this.drain()
       .catch((err: Error) => this.logger.error(`outbox relay pass failed: ${err.message}`))
       .finally(() => (this.running = undefined));
+  }
+
+  /**
+   * The fast path: publish rows just committed from memory, then mark them published in one
+   * statement shared by every transaction that committed meanwhile. A row that fails to publish
+   * stays unmarked for the polling pass; a poll that races this path republishes, and JetStream's
+   * duplicate window drops the copy.
+   */
+  publishCommitted(rows: PendingOutboxRow[]): void {
+    if (!this.timer) return;
+    void this.ensureStreams(rows)
+      .then(({ js }) => Promise.allSettled(rows.map((r) => js.publish(r.subject, r.payload, { msgID: r.id, headers: toHeaders(r.headers) }))))
+      .then((results) => {
+        results.forEach((r, i) => (r.status === 'fulfilled' ? this.toMark.push(rows[i].id) : undefined));
+        if (results.some((r) => r.status === 'rejected')) this.poke();
+        this.marking ??= this.markPublished();
+      })
+      .catch((err: Error) => {
+        this.logger.warn(`outbox: publishing after commit failed, the polling pass will retry: ${err.message}`);
+        this.poke();
+      });
+  }
+
+  private async markPublished(): Promise<void> {
+    try {
+      while (this.toMark.length) {
+        const ids = this.toMark;
+        this.toMark = [];
+        await this.dataSource.query(`UPDATE ${quotedTable(this.dataSource, OutboxMessage)} SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`, [ids]);
+      }
+    } catch (err) {
+      this.logger.warn(`outbox: marking published rows failed, the polling pass will republish them: ${(err as Error).message}`);
+    } finally {
+      this.marking = undefined;
+    }
   }
 
   private async drain(): Promise<void> {
@@ -114,7 +153,7 @@ export class OutboxRelay {
     });
   }
 
-  private async ensureStreams(rows: Row[]): Promise<{ js: JetStreamClient }> {
+  private async ensureStreams(rows: Pick<Row, 'pattern'>[]): Promise<{ js: JetStreamClient }> {
     if (!this.nats) {
       const nc = await this.options.connection.get();
       this.nats = { js: nc.jetstream(), jsm: await nc.jetstreamManager() };

@@ -6,8 +6,17 @@ import { eventSubject } from '@cardshop/contracts';
 import { quotedTable } from '../table-path';
 import { OutboxMessage } from './outbox-message.entity';
 
-/** Key on a TypeORM query runner's `data`: "this transaction wrote to the outbox". */
+/** Key on a TypeORM query runner's `data`: the outbox rows this transaction wrote. */
 export const OUTBOX_PENDING = 'cardshopOutboxPending';
+
+/** An outbox row as written, kept in memory so the relay can publish it right after COMMIT. */
+export interface PendingOutboxRow {
+  id: string;
+  subject: string;
+  pattern: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
 
 export interface OutboxOptions {
   namespace: string;
@@ -45,14 +54,15 @@ export class Outbox {
     const id = opts.eventId ?? randomUUID();
     const bytes = this.codec.encode(pattern, data);
     const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const row: PendingOutboxRow = { id, subject: eventSubject(this.options.namespace, pattern), pattern, payload, headers: outgoingHeaders(opts.headers) };
     await manager.query(
       `INSERT INTO ${quotedTable(manager.connection, OutboxMessage)} (id, subject, pattern, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
-      [id, eventSubject(this.options.namespace, pattern), pattern, payload, outgoingHeaders(opts.headers)],
+      [row.id, row.subject, row.pattern, row.payload, row.headers],
     );
     const runner = manager.queryRunner;
-    // Inside a transaction the relay's commit subscriber wakes it after COMMIT; outside one the
-    // row is already committed.
-    if (runner?.isTransactionActive) runner.data[OUTBOX_PENDING] = true;
+    // Inside a transaction the relay's commit subscriber publishes these rows after COMMIT;
+    // outside one the row is already committed.
+    if (runner?.isTransactionActive) ((runner.data[OUTBOX_PENDING] as PendingOutboxRow[] | undefined) ??= []).push(row);
     else setImmediate(this.wake);
     return id;
   }
