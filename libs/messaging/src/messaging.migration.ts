@@ -36,3 +36,20 @@ function schemaOf(runner: QueryRunner): string {
   const schema = (runner.connection.options as { schema?: string }).schema ?? 'public';
   return `"${schema.replace(/"/g, '""')}"`;
 }
+
+/** Indexes the pruning of old inbox rows and of published outbox rows. */
+export class IndexMessagingRetention1732800000000 implements MigrationInterface {
+  name = 'IndexMessagingRetention1732800000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const s = schemaOf(runner);
+    await runner.query(`CREATE INDEX IF NOT EXISTS "inbox_processed_at_idx" ON ${s}."inbox" ("processed_at")`);
+    await runner.query(`CREATE INDEX IF NOT EXISTS "outbox_published_at_idx" ON ${s}."outbox" ("published_at") WHERE "published_at" IS NOT NULL`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const s = schemaOf(runner);
+    await runner.query(`DROP INDEX IF EXISTS ${s}."inbox_processed_at_idx"`);
+    await runner.query(`DROP INDEX IF EXISTS ${s}."outbox_published_at_idx"`);
+  }
+}

@@ -8,6 +8,7 @@ import { ensureEventStream } from '../transport/streams';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
 import type { PendingOutboxRow } from './outbox';
 import { OutboxMessage } from './outbox-message.entity';
+import { InboxMessage } from '../inbox/inbox-message.entity';
 
 export interface OutboxRelayOptions {
   namespace: string;
@@ -18,6 +19,8 @@ export interface OutboxRelayOptions {
   intervalMs?: number;
   /** Published rows are kept this long for inspection, then deleted. Default 10 min. */
   retentionMs?: number;
+  /** Processed-event records are kept this long, then deleted. Default 7 days. */
+  inboxRetentionMs?: number;
 }
 
 interface Row {
@@ -172,6 +175,9 @@ export class OutboxRelay {
     this.lastCleanup = Date.now();
     const table = quotedTable(this.dataSource, OutboxMessage);
     await this.dataSource.query(`DELETE FROM ${table} WHERE published_at < now() - $1 * interval '1 millisecond'`, [retentionMs]);
+    // Inbox rows only need to outlive every redelivery of their event (minutes); a week is ample.
+    const inboxRetentionMs = this.options.inboxRetentionMs ?? 7 * 24 * 3600_000;
+    await this.dataSource.query(`DELETE FROM ${quotedTable(this.dataSource, InboxMessage)} WHERE processed_at < now() - $1 * interval '1 millisecond'`, [inboxRetentionMs]);
   }
 }
 
