@@ -44,9 +44,18 @@ export abstract class AlipayTradeRepository {
 
 @Injectable()
 export class InMemoryAlipayTradeRepository extends AlipayTradeRepository {
+  // Indexed by every way a caller looks a trade up, so lookups stay O(1) however many trades exist.
   private readonly trades = new Map<string, AlipaySandboxTrade>();
+  private readonly byOutTradeNoIndex = new Map<string, AlipaySandboxTrade[]>();
+  private readonly byTokenIndex = new Map<string, AlipaySandboxTrade>();
 
   save(trade: AlipaySandboxTrade): void {
+    if (!this.trades.has(trade.tradeNo)) {
+      const same = this.byOutTradeNoIndex.get(trade.outTradeNo) ?? [];
+      same.push(trade);
+      this.byOutTradeNoIndex.set(trade.outTradeNo, same);
+      this.byTokenIndex.set(trade.token, trade);
+    }
     this.trades.set(trade.tradeNo, trade);
   }
   byOutTradeNo(appId: string, outTradeNo: string) {
@@ -56,13 +65,12 @@ export class InMemoryAlipayTradeRepository extends AlipayTradeRepository {
     return this.trades.get(tradeNo);
   }
   byToken(token: string) {
-    return [...this.trades.values()].find((t) => t.token === token);
+    return this.byTokenIndex.get(token);
   }
   byAnyReference(reference: string) {
     return this.trades.get(reference) ?? this.list(reference)[0];
   }
   list(outTradeNo?: string) {
-    const all = [...this.trades.values()];
-    return outTradeNo ? all.filter((t) => t.outTradeNo === outTradeNo) : all;
+    return outTradeNo !== undefined ? [...(this.byOutTradeNoIndex.get(outTradeNo) ?? [])] : [...this.trades.values()];
   }
 }
