@@ -2,6 +2,9 @@ import { completeInSandbox, notifyAcknowledged, orderReaches, placeOrder, sandbo
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
 import { eventually, request } from './support/http';
 import { PlatformDb } from './support/platform-db';
+import { randomUUID } from 'node:crypto';
+import { connect } from 'nats';
+import { encodeMessage, eventSubject, patternOfEvent, PaymentSucceededSchema } from '@cardshop/contracts';
 
 // A paid order is delivered exactly once, whatever the network or a crash does in between.
 describe('exactly-once delivery', () => {
@@ -63,5 +66,31 @@ describe('exactly-once delivery', () => {
     expect(await db.soldKeys(order.id)).toBe(quantity);
     const seller = await request(gateway, 'GET', `/api/v1/seller/products/${order.productId}`, { token: e2e.sellers[1].apiKey });
     expect(seller.body).toMatchObject({ sold: quantity });
+  });
+
+  it('an event a service cannot apply is parked as a dead letter on its ops page, never dropped silently', async () => {
+    const { urls, opsToken, natsUrl, namespace } = e2e.stack;
+    const eventId = randomUUID();
+    const nc = await connect({ servers: natsUrl });
+    try {
+      const pattern = patternOfEvent(PaymentSucceededSchema);
+      const payment = { orderId: randomUUID(), attemptId: randomUUID(), channel: 'alipay', amount: { minorAmount: 100n, currency: 'CNY' }, sellerId: randomUUID(), providerReference: 'x' };
+      await nc.jetstream().publish(eventSubject(namespace, pattern), encodeMessage(PaymentSucceededSchema, payment), { msgID: eventId });
+    } finally {
+      await nc.close();
+    }
+    const page = await eventually('the dead letter on the orders ops page', async () => {
+      const r = await request(urls.orders, 'GET', '/ops', { token: opsToken });
+      return r.status === 200 && r.text.includes(eventId) ? r.text : undefined;
+    });
+    expect(page).toContain('ORDER.NOT_FOUND');
+    const seq = Number(new RegExp(`<td>(\\d+)</td><td>[^<]*</td><td>[^<]*</td><td>${eventId}</td>`).exec(page)?.[1]);
+    expect(seq).toBeGreaterThan(0);
+    // JetStream still remembers the id for its duplicate window: a replay now is refused, not lost.
+    const replay = await request(urls.orders, 'POST', `/ops/dead-letters/${seq}/replay`, { token: opsToken });
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe('DEAD_LETTER.TOO_SOON');
+    expect((await request(urls.orders, 'POST', '/ops/dead-letters/999999999/replay', { token: opsToken })).status).toBe(404);
+    expect((await request(urls.orders, 'POST', `/ops/dead-letters/${seq}/replay`, { token: 'wrong-token' })).status).toBe(401);
   });
 });

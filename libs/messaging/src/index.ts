@@ -25,3 +25,4 @@ export * from './proto/service-messaging.module';
 export * from './proto/proto-codec';
 export * from './proto/typed-rpc';
 export * from './proto/service-messaging.module';
+export * from './proto/dead-letters';

@@ -7,6 +7,7 @@ import { JetStreamServer } from '../transport/jetstream.server';
 import type { JetStreamServerOptions } from '../messaging.options';
 import { protoCodec } from './proto-codec';
 import { TypedRpc } from './typed-rpc';
+import { DeadLetters, DeadLettersController } from './dead-letters';
 
 @Injectable()
 class NatsReadiness implements OnModuleInit {
@@ -48,7 +49,7 @@ export class ServiceMessagingModule {
     };
     const rpc = { provide: TypedRpc, useFactory: (c: JetStreamClient) => new TypedRpc(c), inject: [JetStreamClient] };
     if (durable) {
-      return { module: ServiceMessagingModule, imports: [MessagingModule.forRoot(options)], providers: [NatsReadiness, rpc], exports: [TypedRpc] };
+      return { module: ServiceMessagingModule, imports: [MessagingModule.forRoot(options)], controllers: [DeadLettersController], providers: [NatsReadiness, rpc, DeadLetters], exports: [TypedRpc] };
     }
     const connection = { provide: NatsConnectionProvider, useFactory: () => new NatsConnectionProvider({ servers: options.servers ?? 'nats://127.0.0.1:4222', name: options.serviceName }) };
     const client = { provide: JetStreamClient, useFactory: (c: NatsConnectionProvider) => new JetStreamClient({ ...options, connection: c }), inject: [NatsConnectionProvider] };
