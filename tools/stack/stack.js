@@ -74,7 +74,7 @@ async function startStack(opts = {}) {
     'provider-sandbox': { SANDBOX_PUBLIC_URL: urls['provider-sandbox'], SANDBOX_TIME_SCALE: opts.env?.SANDBOX_TIME_SCALE ?? process.env.SANDBOX_TIME_SCALE ?? '1' },
     catalog: { CARD_KEY_ENCRYPTION_KEY: secrets.cardKeyKey },
     orders: { ACCESS_TOKEN_SECRET: secrets.accessTokenSecret },
-    'api-gateway': { SANDBOX_PUBLIC_URL: urls['provider-sandbox'] },
+    'api-gateway': { PUBLIC_BASE_URL: urls['api-gateway'] },
     'adapter-alipay': {
       ALIPAY_APP_ID: alipayAppId,
       ALIPAY_PRIVATE_KEY: secrets.alipayMerchant.privateKey,
