@@ -128,6 +128,7 @@ async function startStack(opts = {}) {
       await Promise.all([...procs.values()].map((c) => c.exitCode === null && c.signalCode === null ? new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); setTimeout(() => c.kill('SIGKILL'), 8000).unref(); }) : null));
       if (opts.dropDatabaseOnStop) {
         await dropDatabase(pg.adminUrl, dbName).catch(() => {});
+        await deleteStreams(nats.url, namespace).catch(() => {});
         fs.rmSync(path.join(DATA, 'secrets', `${namespace}.json`), { force: true });
       }
       await nats.stop();
@@ -154,6 +155,22 @@ async function startStack(opts = {}) {
     throw e;
   }
   return stack;
+}
+
+/** A throwaway stack leaves no JetStream streams behind (they are named `<NAMESPACE>_…`). */
+async function deleteStreams(url, namespace) {
+  const { connect } = require('nats');
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await nc.jetstreamManager();
+    // Exactly this namespace's streams (`<NS>_EVT_<CONTEXT>`, `<NS>_DLQ`), never a longer namespace's.
+    const own = new RegExp(`^${namespace.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_(EVT_[A-Z0-9]+|DLQ)$`);
+    const names = [];
+    for await (const s of jsm.streams.list()) if (own.test(s.config.name)) names.push(s.config.name);
+    for (const name of names) await jsm.streams.delete(name);
+  } finally {
+    await nc.close();
+  }
 }
 
 /** Per-namespace secrets, kept in .data so restarts of the same stack can still read old data. */
