@@ -4,7 +4,7 @@ import type { NextAction, NextActionType } from './next-action';
 import type { PaymentStatus } from './payment-status';
 import type { ExpectedPayment, IntegrityMismatch } from './verify-against';
 
-/** What an adapter can do, declared instead of "not implemented" branches. */
+/** What an adapter can do. Callers check these flags before calling, so no method needs a fallback for unsupported operations. */
 export interface AdapterCapabilities {
   /** Stable provider id, e.g. `alipay`. */
   provider: string;

@@ -9,7 +9,7 @@ import {
   CreateProductResponseSchema, GetProductResponseSchema, GetProductStockResponseSchema, ListProductsResponseSchema,
   type CreateProductRequest, type GetProductRequest, type GetProductStockRequest,
 } from '@cardshop/contracts';
-import { badRequest, notFound } from '@cardshop/platform';
+import { badRequest, notFound, isUuid } from '@cardshop/platform';
 
 interface ProductRow {
   id: string; seller_id: string; title: string; description: string; price_minor: string; currency: string;
@@ -27,9 +27,8 @@ const toProduct = (r: ProductRow) =>
     stock: Number(r.stock), minQuantity: r.min_quantity, maxQuantity: r.max_quantity, countries: r.countries,
   });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function assertUuid(id: string, what: string): void {
-  if (!UUID.test(id)) throw notFound(`${what.toUpperCase()}.NOT_FOUND`, `no ${what} with id ${JSON.stringify(id).slice(0, 60)}`);
+  if (!isUuid(id)) throw notFound(`${what.toUpperCase()}.NOT_FOUND`, `no ${what} with id ${JSON.stringify(id).slice(0, 60)}`);
 }
 
 @Controller()

@@ -4,12 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import { GetOrderResponseSchema, LookupOrdersResponseSchema, OrdersService, patternOfMethod, type GetOrderRequest, type LookupOrdersRequest } from '@cardshop/contracts';
-import { badRequest, notFound } from '@cardshop/platform';
+import { badRequest, notFound, isUuid } from '@cardshop/platform';
 import { AccessTokens } from '../place-order/access-token';
 import { verifyQueryPassword } from '../place-order/query-password';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from '../order-row';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Controller()
 export class GetOrderController {
@@ -18,7 +17,7 @@ export class GetOrderController {
   /** A wrong token answers exactly like a missing order, so ids cannot be probed. */
   @MessagePattern(patternOfMethod(OrdersService.method.getOrder))
   async get(@Payload() req: GetOrderRequest) {
-    if (!UUID.test(req.orderId) || !this.tokens.verify(req.orderId, req.accessToken)) throw notFound('ORDER.NOT_FOUND', 'no such order, or the access token does not match');
+    if (!isUuid(req.orderId) || !this.tokens.verify(req.orderId, req.accessToken)) throw notFound('ORDER.NOT_FOUND', 'no such order, or the access token does not match');
     const rows: OrderRow[] = await this.db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [req.orderId]);
     if (rows.length === 0) throw notFound('ORDER.NOT_FOUND', 'no such order, or the access token does not match');
     return create(GetOrderResponseSchema, { order: toOrder(rows[0]) });
@@ -30,7 +29,7 @@ export class GetOrderController {
     if (!req.queryPassword) throw badRequest('LOOKUP.PASSWORD_REQUIRED', 'queryPassword is required');
     let rows: OrderRow[];
     if (req.orderId) {
-      if (!UUID.test(req.orderId)) return create(LookupOrdersResponseSchema, { items: [] });
+      if (!isUuid(req.orderId)) return create(LookupOrdersResponseSchema, { items: [] });
       rows = await this.db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [req.orderId]);
     } else if (req.email) {
       rows = await this.db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE lower(email) = lower($1) ORDER BY created_at DESC LIMIT 50`, [req.email]);

@@ -6,14 +6,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { CatalogService, OrderPlacedSchema, OrdersService, patternOfEvent, patternOfMethod, PlaceOrderResponseSchema, type PlaceOrderRequest } from '@cardshop/contracts';
 import { Outbox, TypedRpc } from '@cardshop/messaging';
-import { badRequest, conflict } from '@cardshop/platform';
+import { badRequest, conflict, isUuid } from '@cardshop/platform';
 import { AccessTokens } from './access-token';
 import { hashQueryPassword } from './query-password';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from '../order-row';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Places an order: keys are reserved at the catalog first (so an order that exists always has its
@@ -74,7 +73,7 @@ export class PlaceOrderController {
   }
 
   private validate(req: PlaceOrderRequest): void {
-    if (!UUID.test(req.productId)) throw badRequest('ORDER.INVALID_PRODUCT', 'productId must be a product id');
+    if (!isUuid(req.productId)) throw badRequest('ORDER.INVALID_PRODUCT', 'productId must be a product id');
     if (!Number.isInteger(req.quantity) || req.quantity < 1 || req.quantity > 1000) throw badRequest('ORDER.INVALID_QUANTITY', 'quantity must be a whole number from 1 to 1000');
     if (!EMAIL.test(req.email)) throw badRequest('ORDER.INVALID_EMAIL', 'email is not a valid address');
     if (req.queryPassword && (req.queryPassword.length < 4 || req.queryPassword.length > 128)) throw badRequest('ORDER.INVALID_QUERY_PASSWORD', 'queryPassword must be 4 to 128 characters');
