@@ -39,7 +39,7 @@ export class MessagingModule {
         useFactory: (ds: DataSource, connection: NatsConnectionProvider) => new OutboxRelay(ds, { ...options.relay, namespace: options.namespace, connection }),
         inject: [getDataSourceToken(options.dataSourceName), NatsConnectionProvider],
       },
-      { provide: Outbox, useFactory: (relay: OutboxRelay) => new Outbox(options, () => relay.poke()), inject: [OutboxRelay] },
+      { provide: Outbox, useFactory: (relay: OutboxRelay) => new Outbox(options, (rows) => relay.publishCommitted(rows)), inject: [OutboxRelay] },
       { provide: Inbox, useValue: new Inbox() },
     ];
     return {

@@ -40,7 +40,7 @@ describe('transactional outbox', () => {
 
   it('an event enqueued in a rolled-back transaction is never published', async () => {
     const relay = newRelay();
-    const outbox = new Outbox({ namespace: h.namespace }, () => relay.poke());
+    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
     relay.start();
     let rolledBackId = '';
     await expect(
@@ -79,7 +79,7 @@ describe('transactional outbox', () => {
   it('a commit wakes the relay without waiting for the polling interval', async () => {
     const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000 });
     relays.push(relay);
-    const outbox = new Outbox({ namespace: h.namespace }, () => relay.poke());
+    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
     relay.start();
     const id = await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'woken' }));
     await pollUntil('event published on commit', () => isPublished(id), 3000);

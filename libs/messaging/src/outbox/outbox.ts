@@ -38,10 +38,10 @@ export interface EnqueueOptions {
 export class Outbox {
   private readonly codec: Codec;
 
-  /** @param wake called when rows become visible to the relay (after commit), to publish at once. */
+  /** @param committed called with rows already committed (written outside a transaction), to publish at once. */
   constructor(
     private readonly options: OutboxOptions,
-    private readonly wake: () => void = () => undefined,
+    private readonly committed: (rows: PendingOutboxRow[]) => void = () => undefined,
   ) {
     this.codec = options.codec ?? jsonCodec;
   }
@@ -63,7 +63,7 @@ export class Outbox {
     // Inside a transaction the relay's commit subscriber publishes these rows after COMMIT;
     // outside one the row is already committed.
     if (runner?.isTransactionActive) ((runner.data[OUTBOX_PENDING] as PendingOutboxRow[] | undefined) ??= []).push(row);
-    else setImmediate(this.wake);
+    else setImmediate(() => this.committed([row]));
     return id;
   }
 }

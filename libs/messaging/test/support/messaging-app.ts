@@ -20,7 +20,7 @@ export async function startMessagingApp(
       module: TestServiceModule,
       imports: [
         TypeOrmModule.forRoot({ ...h.typeOrmOptions(), migrationsRun: true }),
-        MessagingModule.forRoot({ namespace: h.namespace, serviceName, servers: NATS_URL, relay: { intervalMs: 50 } }),
+        MessagingModule.forRoot({ namespace: h.namespace, serviceName, servers: NATS_URL, relay: { intervalMs: 50, pollMinAgeMs: 200 } }),
       ],
       controllers,
     },

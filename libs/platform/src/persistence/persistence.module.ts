@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
 import { PLATFORM_CONFIG } from '../tokens';
 import type { BaseConfig } from '../config';
+import { PreparedStatementClient } from './prepared-client';
 
 export interface PersistenceOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -37,7 +38,7 @@ export function dataSourceOptions(config: Pick<BaseConfig, 'DATABASE_URL' | 'DB_
     synchronize: false,
     logging: false,
     // Unqualified table names must resolve to the service's own schema, never `public`.
-    extra: { max: config.DB_POOL_SIZE, application_name: config.SERVICE_NAME, options: `-c search_path=${config.DB_SCHEMA}` },
+    extra: { Client: PreparedStatementClient, max: config.DB_POOL_SIZE, application_name: config.SERVICE_NAME, options: `-c search_path=${config.DB_SCHEMA}` },
   };
 }
 
