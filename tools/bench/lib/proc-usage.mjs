@@ -53,7 +53,7 @@ export function listProcesses({ namespace, database }) {
       out.push({ pid, group: name, kind: 'service' });
     } else if (/^postgres: /.test(line) || /\/postgres$/.test(cmd[0])) {
       // A backend's title is "postgres: <cluster>: <user> <database> <client> <state>".
-      const own = new RegExp(`: \\S+ ${database} \\d`).test(line);
+      const own = new RegExp(`: \\S+ ${database} (\\d|\\[local\\])`).test(line);
       out.push({ pid, group: own ? 'postgres (own db)' : 'postgres (shared)', kind: own ? 'db' : 'shared' });
     } else if (/(^|\/)nats-server$/.test(cmd[0])) {
       out.push({ pid, group: 'nats-server (shared)', kind: 'shared' });
