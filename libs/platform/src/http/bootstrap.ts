@@ -7,7 +7,10 @@ import type { BaseConfig } from '../config';
 import { createLogger, PinoNestLogger } from '../logging';
 import { httpRequestDuration } from '../metrics';
 import { ReadinessRegistry } from '../health';
-import { currentTraceId } from '../telemetry';
+import { traceHttpRequest } from '../telemetry';
+
+/** Probes and scrapes are not traced: they would drown the requests that matter. */
+const UNTRACED = /^\/(health|metrics)(\/|\?|$)/;
 
 export interface RunServiceOptions {
   module: Type<unknown> | DynamicModule;
@@ -31,11 +34,13 @@ export async function runService(opts: RunServiceOptions): Promise<INestApplicat
   app.useBodyParser('urlencoded', { extended: false, limit: opts.bodyLimit ?? '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) => {
     const end = httpRequestDuration.startTimer({ method: req.method });
-    // Lets a buyer, a support agent or a test find this request's trace on every service's ops page.
-    const traceId = currentTraceId();
-    if (traceId) res.setHeader('X-Trace-Id', traceId);
     res.on('finish', () => end({ route: (req.route?.path as string | undefined) ?? 'unmatched', status: String(res.statusCode) }));
-    next();
+    if (UNTRACED.test(req.url)) return next();
+    traceHttpRequest(req, res, () => req.route?.path as string | undefined, (span) => {
+      // Lets a buyer, a support agent or a test find this request's trace on every service's ops page.
+      if (span.isRecording()) res.setHeader('X-Trace-Id', span.spanContext().traceId);
+      next();
+    });
   });
   if (opts.transport) app.connectMicroservice({ strategy: opts.transport(app) }, { inheritAppConfig: true });
   await opts.configure?.(app);

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
+import { endSqlSpan, startSqlSpan } from '../telemetry/tracing';
 
 /**
- * A `pg` client that runs every parameterised statement as a named prepared statement, so each
+ * A `pg` client that traces each statement (see `startSqlSpan`) and runs every parameterised statement as a named prepared statement, so each
  * connection parses and plans a given SQL text once instead of on every call (PostgreSQL then
  * reuses the plan, or re-plans cheaply with the bound values). Statements without parameters
  * (BEGIN, COMMIT, DDL in migrations) go through unchanged. Names are stable per SQL text, so
@@ -27,7 +28,10 @@ export class PreparedStatementClient extends Client {
       args[0] = { name: PreparedStatementClient.nameOf(text), text, values };
       args.splice(1, 1);
     }
+    const span = typeof text === 'string' ? startSqlSpan(text) : undefined;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return (super.query as any)(...args);
+    const result = (super.query as any)(...args);
+    // Promise-style calls (TypeORM's, ours) are traced; callback-style ones pass through as they are.
+    return span && result instanceof Promise ? endSqlSpan(span, result) : (span?.end(), result);
   }
 }

@@ -1,4 +1,4 @@
-// Preloaded with `node --require` so instrumentation patches http and pg before they are loaded.
+// Preloaded with `node --require`, so the tracer provider exists before any module opens a span.
 import { startTelemetry } from './tracing';
 
 // OTEL_SDK_DISABLED is the standard OpenTelemetry switch; ops pages then show no spans.
