@@ -85,6 +85,42 @@ describe('transactional outbox', () => {
     await pollUntil('event published on commit', () => isPublished(id), 3000);
   });
 
+  it('withEvents writes the events in the statement itself, only when the statement returns rows', async () => {
+    const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000 });
+    relays.push(relay);
+    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
+    relay.start();
+    await ds.query(`CREATE TABLE IF NOT EXISTS "${h.schema}".things (id text PRIMARY KEY)`);
+    const insertOnce = (id: string, eventId: string) =>
+      outbox.withEvents<{ id: string }>(
+        ds,
+        `WITH t AS (INSERT INTO "${h.schema}".things (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id) SELECT id FROM t`,
+        [id],
+        [{ pattern: PATTERN, data: { orderId: id }, opts: { eventId } }],
+      );
+    const [first, second] = [crypto.randomUUID(), crypto.randomUUID()];
+    expect(await insertOnce('thing-1', first)).toEqual([{ id: 'thing-1' }]);
+    // The same change again returns no row: no event is written for it.
+    expect(await insertOnce('thing-1', second)).toEqual([]);
+    await pollUntil('the event of the change published', () => isPublished(first), 3000);
+    expect(await ds.query(`SELECT 1 FROM "${h.schema}".outbox WHERE id = $1`, [second])).toHaveLength(0);
+    expect(await publishedIds()).toContain(first);
+  });
+
+  it('withEvents inside a transaction publishes only after COMMIT, and nothing after ROLLBACK', async () => {
+    const relay = newRelay();
+    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
+    relay.start();
+    const [kept, dropped] = [crypto.randomUUID(), crypto.randomUUID()];
+    await expect(ds.transaction(async (m) => {
+      await outbox.withEvents(m, 'SELECT 1 AS one', [], [{ pattern: PATTERN, data: { orderId: 'dropped' }, opts: { eventId: dropped } }]);
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    await ds.transaction((m) => outbox.withEvents(m, 'SELECT 1 AS one', [], [{ pattern: PATTERN, data: { orderId: 'kept' }, opts: { eventId: kept } }]));
+    await pollUntil('the committed event published', () => isPublished(kept), 3000);
+    expect(await publishedIds()).not.toContain(dropped);
+  });
+
   it('two relay instances on one outbox publish every event exactly once', async () => {
     const outbox = new Outbox({ namespace: h.namespace });
     const ids = await ds.transaction(async (m) => {

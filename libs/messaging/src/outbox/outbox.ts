@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { jsonCodec, type Codec } from '../codec';
 import { outgoingHeaders } from '../messaging.headers';
 import { eventSubject } from '@cardshop/contracts';
 import { quotedTable } from '../table-path';
 import { OutboxMessage } from './outbox-message.entity';
+import { splitWith } from './split-with';
 
 /** Key on a TypeORM query runner's `data`: the outbox rows this transaction wrote. */
 export const OUTBOX_PENDING = 'cardshopOutboxPending';
@@ -30,6 +31,13 @@ export interface EnqueueOptions {
   headers?: Record<string, string>;
 }
 
+/** An event for `Outbox.withEvents`. */
+export interface OutgoingEvent {
+  pattern: string;
+  data: unknown;
+  opts?: EnqueueOptions;
+}
+
 /**
  * Writes events into the caller's transaction. The event is published if and only if that
  * transaction commits (by `OutboxRelay`, after the commit, possibly more than once — consumers
@@ -51,19 +59,55 @@ export class Outbox {
    * with the current trace context, correlation and causation ids. Returns the event id.
    */
   async enqueue(manager: EntityManager, pattern: string, data: unknown, opts: EnqueueOptions = {}): Promise<string> {
-    const id = opts.eventId ?? randomUUID();
-    const bytes = this.codec.encode(pattern, data);
-    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const row: PendingOutboxRow = { id, subject: eventSubject(this.options.namespace, pattern), pattern, payload, headers: outgoingHeaders(opts.headers) };
+    const row = this.row(pattern, data, opts);
     await manager.query(
       `INSERT INTO ${quotedTable(manager.connection, OutboxMessage)} (id, subject, pattern, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
       [row.id, row.subject, row.pattern, row.payload, row.headers],
     );
-    const runner = manager.queryRunner;
-    // Inside a transaction the relay's commit subscriber publishes these rows after COMMIT;
-    // outside one the row is already committed.
-    if (runner?.isTransactionActive) ((runner.data[OUTBOX_PENDING] as PendingOutboxRow[] | undefined) ??= []).push(row);
-    else setImmediate(() => this.committed([row]));
-    return id;
+    this.written(manager, [row]);
+    return row.id;
+  }
+
+  /**
+   * Runs `sql` (one statement that returns rows: `… RETURNING …` or a SELECT over data-modifying
+   * CTEs) and writes `events` to the outbox in that same statement, if and only if it returns at
+   * least one row. Outside a transaction this is one atomic round trip where `enqueue` needs four
+   * (BEGIN, the change, the outbox INSERT, COMMIT); inside one, the events leave after its COMMIT.
+   * Returns the statement's rows.
+   */
+  async withEvents<T>(db: DataSource | EntityManager, sql: string, params: unknown[], events: OutgoingEvent[]): Promise<T[]> {
+    const rows = events.map((e) => this.row(e.pattern, e.data, e.opts));
+    const manager = db instanceof DataSource ? undefined : db;
+    const table = quotedTable(manager ? manager.connection : (db as DataSource), OutboxMessage);
+    const { ctes, statement } = splitWith(sql);
+    const n = params.length;
+    const values = rows.map((_, i) => `($${n + 5 * i + 1}::uuid, $${n + 5 * i + 2}, $${n + 5 * i + 3}, $${n + 5 * i + 4}::bytea, $${n + 5 * i + 5}::jsonb)`);
+    const text = rows.length === 0 ? sql : `WITH ${ctes ? `${ctes}, ` : ''}main AS (${statement}),
+      outbox_rows AS (INSERT INTO ${table} (id, subject, pattern, payload, headers)
+        SELECT * FROM (VALUES ${values.join(', ')}) AS v (id, subject, pattern, payload, headers) WHERE EXISTS (SELECT 1 FROM main))
+      SELECT * FROM main`;
+    const result: unknown = await db.query(text, [...params, ...rows.flatMap((r) => [r.id, r.subject, r.pattern, r.payload, JSON.stringify(r.headers)])]);
+    // TypeORM answers a top-level UPDATE/DELETE … RETURNING with [rows, count].
+    const out = (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as T[];
+    if (out.length > 0 && rows.length > 0) this.written(manager, rows);
+    return out;
+  }
+
+  private row(pattern: string, data: unknown, opts: EnqueueOptions = {}): PendingOutboxRow {
+    const bytes = this.codec.encode(pattern, data);
+    return {
+      id: opts.eventId ?? randomUUID(),
+      subject: eventSubject(this.options.namespace, pattern),
+      pattern,
+      payload: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      headers: outgoingHeaders(opts.headers),
+    };
+  }
+
+  /** Inside a transaction the relay's commit subscriber publishes these rows after COMMIT; outside one they are committed already. */
+  private written(manager: EntityManager | undefined, rows: PendingOutboxRow[]): void {
+    const runner = manager?.queryRunner;
+    if (runner?.isTransactionActive) ((runner.data[OUTBOX_PENDING] as PendingOutboxRow[] | undefined) ??= []).push(...rows);
+    else setImmediate(() => this.committed(rows));
   }
 }

@@ -34,47 +34,46 @@ export class ReservationsController {
   async reserve(@Payload() req: ReserveKeysRequest) {
     assertUuid(req.productId, 'product');
     const ttl = req.ttlSeconds > 0n ? Number(req.ttlSeconds) : this.config.RESERVATION_TTL_SECONDS;
-    return this.db.transaction(async (em) => {
-      // One statement: pick available keys without waiting on other buyers' locks, reserve them,
-      // and record the reservation (idempotent per order: a retry finds the existing row).
-      const rows: Reserved[] = await em.query(
-        `WITH p AS (SELECT id, seller_id, title, price_minor, currency, min_quantity, max_quantity FROM products WHERE id = $1 AND active),
-         existing AS (SELECT quantity FROM reservations WHERE order_id = $3),
-         picked AS (
-           SELECT k.id FROM card_keys k WHERE k.product_id = $1 AND k.status = 'available'
-             AND NOT EXISTS (SELECT 1 FROM existing) AND $2 BETWEEN (SELECT min_quantity FROM p) AND (SELECT max_quantity FROM p)
-           ORDER BY k.id LIMIT $2 FOR UPDATE SKIP LOCKED),
-         upd AS (
-           UPDATE card_keys k SET status = 'reserved', order_id = $3, reserved_until = now() + make_interval(secs => $4)
-           FROM picked WHERE k.id = picked.id RETURNING k.id),
-         res AS (
-           INSERT INTO reservations (order_id, product_id, quantity, unit_price_minor, currency, expires_at)
-           SELECT $3, p.id, $2, p.price_minor, p.currency, now() + make_interval(secs => $4) FROM p
-           WHERE (SELECT count(*) FROM upd) = $2
-           ON CONFLICT (order_id) DO NOTHING RETURNING expires_at)
-         SELECT p.seller_id, p.title, p.price_minor, p.currency, p.min_quantity, p.max_quantity,
-                COALESCE((SELECT quantity FROM existing), (SELECT count(*) FROM upd)) AS got,
-                COALESCE((SELECT expires_at FROM res), (SELECT expires_at FROM reservations WHERE order_id = $3)) AS expires_at
-         FROM p`,
-        [req.productId, req.quantity, req.orderId, ttl],
-      );
-      if (rows.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product on sale');
-      const r = rows[0];
-      if (req.quantity < r.min_quantity || req.quantity > r.max_quantity) {
-        throw badRequest('ORDER.INVALID_QUANTITY', `quantity must be between ${r.min_quantity} and ${r.max_quantity}`, { min: r.min_quantity, max: r.max_quantity });
-      }
-      if (Number(r.got) < req.quantity || !r.expires_at) {
-        // Roll back the partial pick: nobody gets half an order.
-        throw new AppError('PRODUCT.INSUFFICIENT_STOCK', `only ${r.got} key(s) available`, 409, false, { available: Number(r.got) });
-      }
-      const unit = BigInt(r.price_minor);
-      return create(ReserveKeysResponseSchema, {
-        unitPrice: { minorAmount: unit, currency: r.currency },
-        total: { minorAmount: unit * BigInt(req.quantity), currency: r.currency },
-        sellerId: r.seller_id,
-        productTitle: r.title,
-        expiresAtMs: BigInt(new Date(r.expires_at).getTime()),
-      });
+    // One statement, all or nothing: pick available keys without waiting on other buyers' locks,
+    // reserve them only if there are enough, and record the reservation (idempotent per order:
+    // a retry finds the existing row).
+    const rows: Reserved[] = await this.db.query(
+      `WITH p AS (SELECT id, seller_id, title, price_minor, currency, min_quantity, max_quantity FROM products WHERE id = $1 AND active),
+       existing AS (SELECT quantity FROM reservations WHERE order_id = $3),
+       picked AS (
+         SELECT k.id FROM card_keys k WHERE k.product_id = $1 AND k.status = 'available'
+           AND NOT EXISTS (SELECT 1 FROM existing) AND $2 BETWEEN (SELECT min_quantity FROM p) AND (SELECT max_quantity FROM p)
+         ORDER BY k.id LIMIT $2 FOR UPDATE SKIP LOCKED),
+       upd AS (
+         UPDATE card_keys k SET status = 'reserved', order_id = $3, reserved_until = now() + make_interval(secs => $4)
+         FROM picked WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = $2 RETURNING k.id),
+       res AS (
+         INSERT INTO reservations (order_id, product_id, quantity, unit_price_minor, currency, expires_at)
+         SELECT $3, p.id, $2, p.price_minor, p.currency, now() + make_interval(secs => $4) FROM p
+         WHERE (SELECT count(*) FROM picked) = $2
+         ON CONFLICT (order_id) DO NOTHING RETURNING expires_at)
+       SELECT p.seller_id, p.title, p.price_minor, p.currency, p.min_quantity, p.max_quantity,
+              COALESCE((SELECT quantity FROM existing), (SELECT count(*) FROM picked)) AS got,
+              COALESCE((SELECT expires_at FROM res), (SELECT expires_at FROM reservations WHERE order_id = $3)) AS expires_at
+       FROM p`,
+      [req.productId, req.quantity, req.orderId, ttl],
+    );
+    if (rows.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product on sale');
+    const r = rows[0];
+    if (req.quantity < r.min_quantity || req.quantity > r.max_quantity) {
+      throw badRequest('ORDER.INVALID_QUANTITY', `quantity must be between ${r.min_quantity} and ${r.max_quantity}`, { min: r.min_quantity, max: r.max_quantity });
+    }
+    if (Number(r.got) < req.quantity || !r.expires_at) {
+      // Nothing was reserved: nobody gets half an order.
+      throw new AppError('PRODUCT.INSUFFICIENT_STOCK', `only ${r.got} key(s) available`, 409, false, { available: Number(r.got) });
+    }
+    const unit = BigInt(r.price_minor);
+    return create(ReserveKeysResponseSchema, {
+      unitPrice: { minorAmount: unit, currency: r.currency },
+      total: { minorAmount: unit * BigInt(req.quantity), currency: r.currency },
+      sellerId: r.seller_id,
+      productTitle: r.title,
+      expiresAtMs: BigInt(new Date(r.expires_at).getTime()),
     });
   }
 

@@ -1,10 +1,10 @@
 import { Controller, Logger } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import { CatalogService, OrderDeliveredSchema, OrderPaidSchema, patternOfEvent, PaymentSucceededSchema, type PaymentSucceeded } from '@cardshop/contracts';
-import { Inbox, Outbox, TypedRpc, type JetStreamContext } from '@cardshop/messaging';
+import { Outbox, TypedRpc } from '@cardshop/messaging';
 import { AppError, queryRows } from '@cardshop/platform';
 import { fromStatesInto, type OrderState } from '../order-state/order-state';
 
@@ -13,19 +13,20 @@ const PAYABLE: OrderState[] = [...fromStatesInto('paid'), 'expired'];
 
 /**
  * Payment confirmed → `paid`, the catalog sells the reserved keys, → `delivered` with exactly one
- * delivery record, all in one transaction with the inbox row: a redelivered event changes nothing,
- * and a failure anywhere leaves the event to be delivered again.
+ * delivery record, all in one transaction: a failure anywhere leaves the event to be delivered
+ * again. The state machine makes the effect happen once without an inbox: a redelivered event
+ * finds the order no longer payable and changes nothing.
  */
 @Controller()
 export class PaymentEventsController {
   private readonly log = new Logger(PaymentEventsController.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly inbox: Inbox, private readonly rpc: TypedRpc) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly rpc: TypedRpc) {}
 
   @EventPattern(patternOfEvent(PaymentSucceededSchema))
-  async onPaymentSucceeded(@Payload() evt: PaymentSucceeded, @Ctx() ctx: JetStreamContext) {
-    await this.inbox.runOnce(this.db, ctx, async (em) => {
-      const rows: { status: string; total_minor: string; currency: string }[] = await queryRows(em, 
+  async onPaymentSucceeded(@Payload() evt: PaymentSucceeded) {
+    await this.db.transaction(async (em) => {
+      const rows: { status: string; total_minor: string; currency: string }[] = await queryRows(em,
         `UPDATE orders SET status = CASE WHEN status = 'awaiting_payment' THEN 'paid' ELSE 'paid_awaiting_stock' END,
                 paid_at = now(), attempt_id = $2, channel = $3
          WHERE id = $1 AND status = ANY($4)
@@ -40,20 +41,23 @@ export class PaymentEventsController {
       }
       // Paid after expiry: the keys were released; the late-payment policy decides what happens next.
       if (o.status !== 'paid') return;
-      await this.outbox.enqueue(em, patternOfEvent(OrderPaidSchema), create(OrderPaidSchema, { orderId: evt.orderId, attemptId: evt.attemptId, channel: evt.channel, amount }));
       // The catalog sells the reserved keys (idempotently) while this transaction holds the order
       // row; if it cannot, nothing commits and the event is delivered again.
       const sold = await this.rpc.call(CatalogService.method.sellKeys, { orderId: evt.orderId });
-      const delivered = await queryRows<{ id: string }>(
+      // The delivery record, `delivered`, and both events: one statement.
+      const delivered = await this.outbox.withEvents<{ id: string }>(
         em,
         `WITH d AS (INSERT INTO deliveries (order_id, key_count) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
          UPDATE orders SET status = 'delivered', delivered_at = now() WHERE id = (SELECT order_id FROM d) AND status = ANY($3) RETURNING id`,
         [evt.orderId, sold.quantity, fromStatesInto('delivered')],
+        [
+          { pattern: patternOfEvent(OrderPaidSchema), data: create(OrderPaidSchema, { orderId: evt.orderId, attemptId: evt.attemptId, channel: evt.channel, amount }) },
+          { pattern: patternOfEvent(OrderDeliveredSchema), data: create(OrderDeliveredSchema, {
+            orderId: evt.orderId, productId: sold.productId, sellerId: sold.sellerId, quantity: sold.quantity, deliveryId: evt.orderId,
+          }) },
+        ],
       );
       if (delivered.length === 0) throw new AppError('ORDER.NOT_DELIVERABLE', `order ${evt.orderId} could not be delivered`, 409, true);
-      await this.outbox.enqueue(em, patternOfEvent(OrderDeliveredSchema), create(OrderDeliveredSchema, {
-        orderId: evt.orderId, productId: sold.productId, sellerId: sold.sellerId, quantity: sold.quantity, deliveryId: evt.orderId,
-      }));
     });
   }
 

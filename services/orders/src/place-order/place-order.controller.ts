@@ -42,17 +42,16 @@ export class PlaceOrderController {
     const total = reserved.total!;
     const passwordHash = req.queryPassword ? await hashQueryPassword(req.queryPassword) : null;
     try {
-      const rows: OrderRow[] = await this.db.transaction(async (em) => {
-        const inserted: OrderRow[] = await em.query(
-          `INSERT INTO orders (id, status, product_id, seller_id, quantity, total_minor, currency, email, country, query_password_hash, idempotency_key, request_hash, expires_at)
-           VALUES ($1, 'awaiting_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, to_timestamp($12 / 1000.0)) RETURNING ${ORDER_COLUMNS}`,
-          [orderId, req.productId, reserved.sellerId, req.quantity, total.minorAmount, total.currency, req.email, req.country.toUpperCase(), passwordHash, req.idempotencyKey || null, requestHash, Number(reserved.expiresAtMs)],
-        );
-        await this.outbox.enqueue(em, patternOfEvent(OrderPlacedSchema), create(OrderPlacedSchema, {
+      // The order and `OrderPlaced` in one statement.
+      const rows = await this.outbox.withEvents<OrderRow>(
+        this.db,
+        `INSERT INTO orders (id, status, product_id, seller_id, quantity, total_minor, currency, email, country, query_password_hash, idempotency_key, request_hash, expires_at)
+         VALUES ($1, 'awaiting_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, to_timestamp($12 / 1000.0)) RETURNING ${ORDER_COLUMNS}`,
+        [orderId, req.productId, reserved.sellerId, req.quantity, total.minorAmount, total.currency, req.email, req.country.toUpperCase(), passwordHash, req.idempotencyKey || null, requestHash, Number(reserved.expiresAtMs)],
+        [{ pattern: patternOfEvent(OrderPlacedSchema), data: create(OrderPlacedSchema, {
           orderId, productId: req.productId, sellerId: reserved.sellerId, quantity: req.quantity, total, email: req.email, country: req.country.toUpperCase(),
-        }));
-        return inserted;
-      });
+        }) }],
+      );
       return create(PlaceOrderResponseSchema, { order: toOrder(rows[0]), accessToken: this.tokens.issue(orderId) });
     } catch (e) {
       // Lost an idempotency race, or the insert failed: give the keys back before answering.

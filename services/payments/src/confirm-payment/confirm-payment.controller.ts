@@ -22,27 +22,30 @@ export class ConfirmPaymentController {
 
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly inbox: Inbox) {}
 
+  /**
+   * The provider's event id is logged once (`provider_events` is unique per provider and event
+   * id), so a redelivered or re-sent confirmation finds it logged and changes nothing.
+   */
   @EventPattern(patternOfEvent(ProviderPaymentConfirmedSchema))
-  async onConfirmed(@Payload() evt: ProviderPaymentConfirmed, @Ctx() ctx: JetStreamContext) {
-    await this.inbox.runOnce(this.db, ctx, async (em) => {
-      const logged: unknown[] = await em.query(
-        `INSERT INTO provider_events (provider, provider_event_id, merchant_reference, kind) VALUES ($1, $2, $3, 'confirmed') ON CONFLICT DO NOTHING RETURNING 1`,
-        [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference],
+  async onConfirmed(@Payload() evt: ProviderPaymentConfirmed) {
+    await this.db.transaction(async (em) => {
+      // Log the provider event and, if it is new, mark the attempt succeeded: one statement.
+      const [r]: (Partial<Confirmed> & { logged: boolean; known: boolean })[] = await em.query(
+        `WITH logged AS (
+           INSERT INTO provider_events (provider, provider_event_id, merchant_reference, kind) VALUES ($1, $2, $3, 'confirmed')
+           ON CONFLICT DO NOTHING RETURNING 1),
+         prev AS (SELECT id, status FROM attempts WHERE provider = $1 AND merchant_reference = $3 FOR UPDATE),
+         upd AS (
+           UPDATE attempts a SET status = 'succeeded', provider_reference = $4, paid_at = to_timestamp($5 / 1000.0)
+           FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status <> 'succeeded' AND EXISTS (SELECT 1 FROM logged)
+           RETURNING a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent, prev.status AS was)
+         SELECT EXISTS (SELECT 1 FROM logged) AS logged, EXISTS (SELECT 1 FROM prev) AS known, upd.* FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
+        [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now()))],
       );
-      if (logged.length === 0) return;
-      const rows: Confirmed[] = await queryRows(em, 
-        `WITH prev AS (SELECT id, status FROM attempts WHERE provider = $1 AND merchant_reference = $2 FOR UPDATE)
-         UPDATE attempts a SET status = 'succeeded', provider_reference = $3, paid_at = to_timestamp($4 / 1000.0)
-         FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status <> 'succeeded'
-         RETURNING a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent, prev.status AS was`,
-        [evt.provider, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now()))],
-      );
-      if (rows.length === 0) {
-        const known: unknown[] = await em.query('SELECT 1 FROM attempts WHERE provider = $1 AND merchant_reference = $2', [evt.provider, evt.merchantReference]);
-        if (known.length === 0) throw new AppError('PAYMENT.UNKNOWN_REFERENCE', `confirmation for unknown ${evt.provider} reference ${evt.merchantReference}`, 404);
-        return; // already succeeded
-      }
-      const a = rows[0];
+      if (!r.logged) return; // this provider event was applied before
+      if (!r.known) throw new AppError('PAYMENT.UNKNOWN_REFERENCE', `confirmation for unknown ${evt.provider} reference ${evt.merchantReference}`, 404);
+      if (!r.id) return; // the attempt had succeeded already (another event id for the same payment)
+      const a = r as Confirmed;
       const paid = evt.amount!;
       if (BigInt(a.amount_minor) !== paid.minorAmount || a.currency !== paid.currency) {
         // The adapter checks this before publishing; reaching here means a provider-side mismatch.

@@ -21,7 +21,7 @@ export class AssessPaymentController {
     this.limits = { maxOrderMinor: config.RISK_MAX_ORDER_MINOR, defaultMaxOrderMinor: config.RISK_DEFAULT_MAX_ORDER_MINOR, emailHourlyLimit: config.RISK_EMAIL_HOURLY_LIMIT };
   }
 
-  /** Counts the attempt, decides, and records the decision and its event in one transaction. */
+  /** Counts the attempt, decides, and records the decision with its event. */
   @MessagePattern(patternOfMethod(RiskService.method.assessPayment))
   async assess(@Payload() req: AssessPaymentRequest) {
     if (!req.orderId || req.orderId.length > 100) throw badRequest('RISK.INVALID_ORDER_ID', 'orderId must be 1 to 100 characters');
@@ -31,29 +31,30 @@ export class AssessPaymentController {
     if (!amount || amount.minorAmount <= 0n) throw badRequest('RISK.INVALID_AMOUNT', 'amount must be a positive integer in minor units');
     if (!/^[A-Z]{3,4}$/.test(amount.currency)) throw badRequest('RISK.INVALID_CURRENCY', 'currency must be an upper-case ISO code or USDT');
     const decisionId = randomUUID();
-    const verdict = await this.db.transaction(async (em) => {
-      // Counting this attempt and reading the window is one statement, so concurrent attempts
-      // for the same email each see a distinct count.
-      const [v]: { current: number; previous: number; elapsed: string }[] = await em.query(
-        `WITH cur AS (
-           INSERT INTO email_velocity (email_hash, hour, attempts) VALUES ($1, date_trunc('hour', now()), 1)
-           ON CONFLICT (email_hash, hour) DO UPDATE SET attempts = email_velocity.attempts + 1 RETURNING attempts)
-         SELECT cur.attempts AS current,
-           COALESCE((SELECT attempts FROM email_velocity WHERE email_hash = $1 AND hour = date_trunc('hour', now()) - interval '1 hour'), 0) AS previous,
-           extract(epoch FROM now() - date_trunc('hour', now())) AS elapsed
-         FROM cur`,
-        [emailHash(email)],
-      );
-      const result = evaluate(
-        { amountMinor: amount.minorAmount, currency: amount.currency, emailAttemptsLastHour: rollingHourCount(v.current, v.previous, Number(v.elapsed)) },
-        this.limits,
-      );
-      await em.query(`INSERT INTO decisions (id, order_id, decision, reasons, amount, currency) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        decisionId, req.orderId, Decision[result.decision], JSON.stringify(result.reasons), amount.minorAmount.toString(), amount.currency,
-      ]);
-      await this.outbox.enqueue(em, patternOfEvent(RiskDecisionRecordedSchema), create(RiskDecisionRecordedSchema, { decisionId, orderId: req.orderId, ...result }));
-      return result;
-    });
+    // Counting this attempt and reading the window is one statement, so concurrent attempts for
+    // the same email each see a distinct count. It commits on its own: the attempt was made,
+    // whatever happens to the decision.
+    const [v]: { current: number; previous: number; elapsed: string }[] = await this.db.query(
+      `WITH cur AS (
+         INSERT INTO email_velocity (email_hash, hour, attempts) VALUES ($1, date_trunc('hour', now()), 1)
+         ON CONFLICT (email_hash, hour) DO UPDATE SET attempts = email_velocity.attempts + 1 RETURNING attempts)
+       SELECT cur.attempts AS current,
+         COALESCE((SELECT attempts FROM email_velocity WHERE email_hash = $1 AND hour = date_trunc('hour', now()) - interval '1 hour'), 0) AS previous,
+         extract(epoch FROM now() - date_trunc('hour', now())) AS elapsed
+       FROM cur`,
+      [emailHash(email)],
+    );
+    const verdict = evaluate(
+      { amountMinor: amount.minorAmount, currency: amount.currency, emailAttemptsLastHour: rollingHourCount(v.current, v.previous, Number(v.elapsed)) },
+      this.limits,
+    );
+    // The decision and its event: one statement.
+    await this.outbox.withEvents(
+      this.db,
+      `INSERT INTO decisions (id, order_id, decision, reasons, amount, currency) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [decisionId, req.orderId, Decision[verdict.decision], JSON.stringify(verdict.reasons), amount.minorAmount.toString(), amount.currency],
+      [{ pattern: patternOfEvent(RiskDecisionRecordedSchema), data: create(RiskDecisionRecordedSchema, { decisionId, orderId: req.orderId, ...verdict }) }],
+    );
     return create(AssessPaymentResponseSchema, { decisionId, ...verdict });
   }
 }

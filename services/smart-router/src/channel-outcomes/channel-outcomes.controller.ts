@@ -1,29 +1,33 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PaymentFailedSchema, PaymentSucceededSchema, patternOfEvent, type PaymentFailed, type PaymentSucceeded } from '@cardshop/contracts';
-import { Inbox, type JetStreamContext } from '@cardshop/messaging';
 
-/** Records how each attempt ended, once per event; the success-rate scoring will learn from it. */
+/**
+ * Records how each attempt ended, once: an outcome is unique per attempt and result, so a
+ * redelivered event (or the same outcome published again) inserts nothing. The success-rate
+ * scoring will learn from these rows.
+ */
 @Controller()
 export class ChannelOutcomesController {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly inbox: Inbox) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @EventPattern(patternOfEvent(PaymentSucceededSchema))
-  async onSucceeded(@Payload() evt: PaymentSucceeded, @Ctx() ctx: JetStreamContext) {
-    await this.record(evt, true, ctx);
+  async onSucceeded(@Payload() evt: PaymentSucceeded) {
+    await this.record(evt, true);
   }
 
   @EventPattern(patternOfEvent(PaymentFailedSchema))
-  async onFailed(@Payload() evt: PaymentFailed, @Ctx() ctx: JetStreamContext) {
-    await this.record(evt, false, ctx);
+  async onFailed(@Payload() evt: PaymentFailed) {
+    await this.record(evt, false);
   }
 
-  private async record(evt: PaymentSucceeded | PaymentFailed, succeeded: boolean, ctx: JetStreamContext): Promise<void> {
+  private async record(evt: PaymentSucceeded | PaymentFailed, succeeded: boolean): Promise<void> {
     // The payment events do not carry the buyer's country yet; it stays NULL until they do.
-    await this.inbox.runOnce(this.db, ctx, (em) =>
-      em.query(`INSERT INTO channel_outcomes (channel, country, succeeded, order_id, attempt_id) VALUES ($1, NULL, $2, $3, $4) ON CONFLICT DO NOTHING`, [evt.channel || 'unknown', succeeded, evt.orderId, evt.attemptId]),
+    await this.db.query(
+      `INSERT INTO channel_outcomes (channel, country, succeeded, order_id, attempt_id) VALUES ($1, NULL, $2, $3, $4) ON CONFLICT (attempt_id, succeeded) DO NOTHING`,
+      [evt.channel || 'unknown', succeeded, evt.orderId, evt.attemptId],
     );
   }
 }
