@@ -21,7 +21,14 @@ export class NatsConnectionProvider implements OnApplicationShutdown {
   /** The shared connection (connecting now if needed). */
   get(): Promise<NatsConnection> {
     if (!this.connection) {
-      this.connection = connect({ servers: this.options.servers, name: this.options.name, maxReconnectAttempts: -1 });
+      this.connection = connect({
+        servers: this.options.servers,
+        name: this.options.name,
+        maxReconnectAttempts: -1,
+        // Without this the client captures a stack trace for every request and publish, in case it
+        // times out; callers name the failed operation in their own errors.
+        noAsyncTraces: true,
+      });
       this.connection.catch(() => (this.connection = undefined));
     }
     return this.connection;
