@@ -1,2 +1,3 @@
 export * from './validation';
 export * from './bootstrap';
+export * from './http-client';

@@ -16,6 +16,7 @@ import {
   type WebhookResult,
 } from '@cardshop/payments';
 import type { AlipayConfig } from './alipay.config';
+import { httpRequest } from '@cardshop/platform';
 import { mapAlipayError } from './alipay.errors';
 import { callAlipay, type FetchLike } from './alipay.http';
 import { fromQueryResponse, toPrecreateBiz, toRefundBiz, TRADE_NOT_EXIST, yuan } from './alipay.transformers';
@@ -28,7 +29,7 @@ const mismatch = (what: string) => new PaymentError('PAYMENT.INTEGRITY_MISMATCH'
 export class AlipayAdapter implements PaymentAdapter {
   constructor(
     private readonly config: AlipayConfig,
-    private readonly fetchImpl: FetchLike = fetch,
+    private readonly fetchImpl: FetchLike = httpRequest,
   ) {}
 
   capabilities(): AdapterCapabilities {

@@ -1,10 +1,12 @@
 import { PaymentError } from '@cardshop/payments';
+import type { HttpResponseLike } from '@cardshop/platform';
 import type { AlipayConfig } from './alipay.config';
 import { signRequest, verifyResponse } from './alipay.signature';
 import { toAlipayTime } from './alipay.transformers';
 import type { AlipayCommonParams, AlipayMethod, AlipayResponseBase } from './alipay.types';
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/** `httpRequest` of the platform in the service; tests may pass the global `fetch`. */
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<HttpResponseLike>;
 
 /**
  * One gateway.do call exactly as the official SDK v4 makes it: common parameters and `sign`
@@ -33,7 +35,7 @@ export async function callAlipay<T extends AlipayResponseBase>(
   const url = new URL(config.gatewayUrl);
   for (const [k, v] of Object.entries({ ...common, sign })) url.searchParams.set(k, v);
 
-  let res: Response;
+  let res: HttpResponseLike;
   try {
     res = await fetchImpl(url.toString(), {
       method: 'POST',

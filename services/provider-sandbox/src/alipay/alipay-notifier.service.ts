@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { httpRequest } from '@cardshop/platform';
 import { randomBytes } from 'node:crypto';
 import type { NotificationPlan } from '../control';
 import { ALIPAY_SANDBOX_OPTIONS, type AlipaySandboxOptions } from './alipay-sandbox.options';
@@ -93,7 +94,7 @@ export class AlipayNotifier implements OnModuleDestroy {
 
   private async post(url: string, params: Record<string, string>): Promise<boolean> {
     try {
-      const res = await fetch(url, {
+      const res = await httpRequest(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
         body: new URLSearchParams(params).toString(),

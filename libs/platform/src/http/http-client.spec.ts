@@ -1,0 +1,46 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { httpRequest } from './http-client';
+
+describe('httpRequest', () => {
+  let server: http.Server;
+  let base: string;
+  const seen: { method?: string; type?: string; body: string }[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method, type: req.headers['content-type'], body });
+        if (req.url === '/big') return res.end(Buffer.alloc(2 << 20, 97));
+        if (req.url === '/slow') return; // never answers
+        res.statusCode = req.url === '/missing' ? 404 : 200;
+        res.end(req.url === '/missing' ? 'no' : 'success');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('posts the body with its headers and answers status, ok and text', async () => {
+    const res = await httpRequest(`${base}/notify`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=支付' });
+    expect([res.ok, res.status, await res.text()]).toEqual([true, 200, 'success']);
+    expect(seen.at(-1)).toEqual({ method: 'POST', type: 'application/x-www-form-urlencoded', body: 'a=1&b=支付' });
+  });
+
+  it('reports a non-2xx answer as not ok', async () => {
+    const res = await httpRequest(`${base}/missing`, { method: 'GET' });
+    expect([res.ok, res.status, await res.text()]).toEqual([false, 404, 'no']);
+  });
+
+  it('refuses an oversized answer, gives up when aborted, and rejects unknown protocols', async () => {
+    await expect(httpRequest(`${base}/big`, { method: 'GET' })).rejects.toThrow(/exceeds/);
+    await expect(httpRequest(`${base}/slow`, { method: 'GET', signal: AbortSignal.timeout(100) })).rejects.toThrow(/abort/i);
+    await expect(httpRequest('ftp://127.0.0.1/x', { method: 'GET' })).rejects.toThrow(/unsupported protocol/);
+  });
+});
