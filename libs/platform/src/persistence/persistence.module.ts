@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from 'pg';
-import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList, type QueryRunner } from 'typeorm';
+import type { Pool, QueryResult } from 'pg';
 import { PLATFORM_CONFIG } from '../tokens';
 import type { BaseConfig } from '../config';
 import { PreparedStatementClient } from './prepared-client';
@@ -58,13 +59,31 @@ export class PersistenceModule {
           dataSourceFactory: async (options) => {
             const o = options as DataSourceOptions & { url: string; schema: string };
             await ensureSchema(o.url, o.schema);
-            return new DataSource(o).initialize();
+            return directQueries(await new DataSource(o).initialize());
           },
         }),
       ],
       exports: [TypeOrmModule],
     };
   }
+}
+
+/**
+ * `dataSource.query(sql, params)` outside a transaction goes straight to the pool, which runs it
+ * on a free connection and gives it back, as TypeORM's throwaway query runner did, minus the
+ * runner's bookkeeping (~50 µs of CPU a statement). The answer keeps TypeORM's shape: rows, or
+ * `[rows, affected]` for UPDATE and DELETE. With a query runner it is TypeORM's own path.
+ */
+export function directQueries(dataSource: DataSource): DataSource {
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const viaRunner = dataSource.query.bind(dataSource);
+  dataSource.query = (async (sql: string, params?: unknown[], runner?: QueryRunner) => {
+    if (runner) return viaRunner(sql, params, runner);
+    const raw: QueryResult | QueryResult[] = await pool.query(sql, params);
+    if (Array.isArray(raw)) return undefined; // several statements in one text: TypeORM answers nothing either
+    return raw.command === 'UPDATE' || raw.command === 'DELETE' ? [raw.rows, raw.rowCount] : raw.rows;
+  }) as DataSource['query'];
+  return dataSource;
 }
 
 interface Queryable {

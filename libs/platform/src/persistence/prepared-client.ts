@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { endSqlSpan, startSqlSpan } from '../telemetry/tracing';
+import { finishSqlSpan, startSqlSpan } from '../telemetry/tracing';
 
 /**
  * A `pg` client that traces each statement (see `startSqlSpan`) and runs every parameterised statement as a named prepared statement, so each
@@ -29,9 +29,22 @@ export class PreparedStatementClient extends Client {
       args.splice(1, 1);
     }
     const span = typeof text === 'string' ? startSqlSpan(text) : undefined;
+    if (!span) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return (super.query as any)(...args);
+    }
+    // Callback style (pg's Pool.query) or promise style (TypeORM's query runner).
+    const last = args.length - 1;
+    if (typeof args[last] === 'function') {
+      const callback = args[last] as (err: Error | null, res: unknown) => void;
+      args[last] = (err: Error | null, res: unknown) => {
+        finishSqlSpan(span, err);
+        callback(err, res);
+      };
+    }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const result = (super.query as any)(...args);
-    // Promise-style calls (TypeORM's, ours) are traced; callback-style ones pass through as they are.
-    return span && result instanceof Promise ? endSqlSpan(span, result) : (span?.end(), result);
+    if (result instanceof Promise) result.then(() => finishSqlSpan(span), (err: Error) => finishSqlSpan(span, err));
+    return result;
   }
 }

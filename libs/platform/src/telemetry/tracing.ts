@@ -118,15 +118,11 @@ export function startSqlSpan(text: string): Span | undefined {
   return platformTracer().startSpan(`pg.query:${verb}`, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.query.text': text } });
 }
 
-/** Ends a span started by `startSqlSpan` when the statement settles; returns the same promise. */
-export function endSqlSpan<T>(span: Span, result: Promise<T>): Promise<T> {
-  result.then(
-    () => span.end(),
-    (err: Error) => {
-      span.recordException(err);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-      span.end();
-    },
-  );
-  return result;
+/** Ends a span started by `startSqlSpan`, recording the statement's error if it failed. */
+export function finishSqlSpan(span: Span, err?: Error | null): void {
+  if (err) {
+    span.recordException(err);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+  }
+  span.end();
 }
