@@ -1,16 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type BaseConfig } from '@cardshop/platform';
+import { PersistenceModule, PlatformModule, type BaseConfig } from '@cardshop/platform';
+import { SandboxInit1733000000000 } from './migrations/1733000000000-sandbox-init';
 import { AlipaySandboxModule } from './alipay';
 import { ControlModule } from './control';
 import type { SandboxConfig } from './sandbox.config';
 
-/** One module per simulated provider, plus the provider-agnostic control API. */
+/** One module per simulated provider, plus the provider-agnostic control API; state in its own schema. */
 @Module({})
 export class AppModule {
   static forRoot(config: SandboxConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config as BaseConfig), ControlModule, AlipaySandboxModule.forRoot({ timeScale: config.SANDBOX_TIME_SCALE })],
+      imports: [
+        PlatformModule.forRoot(config as BaseConfig),
+        PersistenceModule.forRoot({ entities: [], migrations: [SandboxInit1733000000000] }),
+        ControlModule,
+        AlipaySandboxModule.forRoot({ timeScale: config.SANDBOX_TIME_SCALE, durable: true }),
+      ],
     };
   }
 }

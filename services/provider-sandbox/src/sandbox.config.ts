@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { baseConfigSchema, loadConfig } from '@cardshop/platform';
 
-/** The sandbox keeps its simulated provider state in memory; it needs no database or NATS. */
+/** The sandbox keeps its simulated providers' state in its own schema; it needs no NATS. */
 export const sandboxConfigSchema = baseConfigSchema
-  .partial({ DATABASE_URL: true, DB_SCHEMA: true, NATS_URL: true })
+  .partial({ NATS_URL: true })
   .extend({
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     /** Multiplies provider schedules (notify retries); 0.001 makes Alipay's 4-minute retry 240 ms. */

@@ -1,11 +1,11 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { httpRequest } from '@cardshop/platform';
 import { randomBytes } from 'node:crypto';
 import type { NotificationPlan } from '../control';
 import { ALIPAY_SANDBOX_OPTIONS, type AlipaySandboxOptions } from './alipay-sandbox.options';
 import { AlipaySandboxKeys } from './alipay-sandbox.keys';
 import { alipaySignString, beijingTime, rsa2Sign } from './alipay-sandbox.wire';
-import type { AlipayNotificationRecord, AlipaySandboxTrade } from './alipay-trade.repository';
+import { AlipayTradeRepository, type AlipayNotificationRecord, type AlipaySandboxTrade } from './alipay-trade.repository';
 
 /** Alipay's redelivery intervals after the first notify (opendocs.alipay.com/open/270/105902). */
 export const ALIPAY_NOTIFY_RETRY_MINUTES = [4, 10, 10, 60, 120, 360, 900];
@@ -16,7 +16,7 @@ export const ALIPAY_NOTIFY_RETRY_MINUTES = [4, 10, 10, 60, 120, 360, 900];
  * (scaled by SANDBOX_TIME_SCALE) until the body is exactly `success`.
  */
 @Injectable()
-export class AlipayNotifier implements OnModuleDestroy {
+export class AlipayNotifier implements OnApplicationBootstrap, OnModuleDestroy {
   private plan: NotificationPlan = { mode: 'normal' };
   private dropsLeft?: number;
   private held: { trade: AlipaySandboxTrade; record: AlipayNotificationRecord }[] = [];
@@ -25,8 +25,18 @@ export class AlipayNotifier implements OnModuleDestroy {
 
   constructor(
     private readonly keys: AlipaySandboxKeys,
+    private readonly trades: AlipayTradeRepository,
     @Inject(ALIPAY_SANDBOX_OPTIONS) private readonly options: AlipaySandboxOptions,
   ) {}
+
+  /** Notifications a restart interrupted are sent again, as Alipay keeps retrying across its own. */
+  onApplicationBootstrap(): void {
+    for (const trade of this.trades.list()) {
+      for (const record of trade.notifications) {
+        if (record.status === 'queued' || record.status === 'sending') void this.attempt(trade, record, Math.min(record.attempts, ALIPAY_NOTIFY_RETRY_MINUTES.length), 1);
+      }
+    }
+  }
 
   setPlan(plan: NotificationPlan): void {
     this.plan = plan;
@@ -49,6 +59,7 @@ export class AlipayNotifier implements OnModuleDestroy {
     params.sign = rsa2Sign(alipaySignString(params, ['sign', 'sign_type']), this.keys.privateKey);
     const record: AlipayNotificationRecord = { notifyId: params.notify_id, tradeStatus: trade.status, params, status: 'queued', attempts: 0 };
     trade.notifications.push(record);
+    this.trades.save(trade);
     this.dispatch(trade, record);
   }
 
@@ -56,6 +67,7 @@ export class AlipayNotifier implements OnModuleDestroy {
     const { mode, count, delayMs } = this.plan;
     if (mode === 'drop') {
       record.status = 'dropped';
+      this.trades.save(trade);
       if (this.dropsLeft !== undefined && --this.dropsLeft <= 0) this.setPlan({ mode: 'normal' });
     } else if (mode === 'delay') {
       this.later(delayMs ?? 1000, () => this.attempt(trade, record, 0, 1));
@@ -90,6 +102,7 @@ export class AlipayNotifier implements OnModuleDestroy {
       record.status = 'queued';
       this.later(ALIPAY_NOTIFY_RETRY_MINUTES[retry] * 60_000 * this.options.timeScale, () => this.attempt(trade, record, retry + 1, 1));
     }
+    this.trades.save(trade);
   }
 
   private async post(url: string, params: Record<string, string>): Promise<boolean> {

@@ -9,10 +9,17 @@ import { AlipaySandboxProvider } from './alipay-sandbox.provider';
 import { AlipayTradeLifecycle } from './alipay-trade.lifecycle';
 import { AlipayTradeRepository, InMemoryAlipayTradeRepository } from './alipay-trade.repository';
 import { AlipayWalletController } from './alipay-wallet.controller';
+import { AlipaySandboxStore, MemoryOnlyAlipaySandboxStore, PgAlipaySandboxStore } from './alipay-sandbox.store';
+import { DataSource } from 'typeorm';
 
 const controllers = [AlipayGatewayController, AlipayWalletController];
 const services = [AlipaySandboxKeys, AlipayGatewayService, AlipayTradeLifecycle, AlipayNotifier, AlipaySandboxProvider];
 const repositories = [{ provide: AlipayTradeRepository, useClass: InMemoryAlipayTradeRepository }];
+
+export interface AlipaySandboxModuleOptions extends Partial<AlipaySandboxOptions> {
+  /** Keep keys, apps and trades in the service's schema (needs the platform's PersistenceModule). */
+  durable?: boolean;
+}
 
 /**
  * The simulated Alipay gateway (`/alipay/gateway.do`), its wallet page (`/alipay/qr/:token`)
@@ -21,12 +28,15 @@ const repositories = [{ provide: AlipayTradeRepository, useClass: InMemoryAlipay
  */
 @Module({})
 export class AlipaySandboxModule {
-  static forRoot(options?: Partial<AlipaySandboxOptions>): DynamicModule {
+  static forRoot({ durable, ...options }: AlipaySandboxModuleOptions = {}): DynamicModule {
+    const store = durable
+      ? { provide: AlipaySandboxStore, useFactory: (db: DataSource) => new PgAlipaySandboxStore(db), inject: [DataSource] }
+      : { provide: AlipaySandboxStore, useClass: MemoryOnlyAlipaySandboxStore };
     return {
       module: AlipaySandboxModule,
       imports: [ControlModule],
       controllers,
-      providers: [{ provide: ALIPAY_SANDBOX_OPTIONS, useFactory: () => ({ ...alipaySandboxOptionsFromEnv(), ...options }) }, ...services, ...repositories],
+      providers: [{ provide: ALIPAY_SANDBOX_OPTIONS, useFactory: () => ({ ...alipaySandboxOptionsFromEnv(), ...options }) }, store, ...services, ...repositories],
       exports: [AlipaySandboxKeys, AlipayTradeRepository],
     };
   }

@@ -39,9 +39,9 @@ export class AlipaySandboxProvider implements SandboxProvider, OnModuleInit {
     return { endpoint: `${baseUrl}/alipay/gateway.do`, publicKey: this.keysStore.publicKey, signType: 'RSA2' };
   }
 
-  registerMerchant(appId: string, body: { publicKey?: string; notifyUrl?: string }, baseUrl: string) {
+  async registerMerchant(appId: string, body: { publicKey?: string; notifyUrl?: string }, baseUrl: string) {
     if (!body.publicKey) throw badRequest('REQUEST.INVALID', 'publicKey: the app public key is required for Alipay');
-    this.keysStore.registerApp(appId, body.publicKey, body.notifyUrl);
+    await this.keysStore.registerApp(appId, body.publicKey, body.notifyUrl);
     return { appId, alipayPublicKey: this.keysStore.publicKey, endpoint: `${baseUrl}/alipay/gateway.do` };
   }
 

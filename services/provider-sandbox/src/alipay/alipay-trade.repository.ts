@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AlipaySandboxStore } from './alipay-sandbox.store';
 
 export type AlipaySandboxTradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
 
@@ -31,7 +32,7 @@ export interface AlipaySandboxTrade {
   notifications: AlipayNotificationRecord[];
 }
 
-/** Where sandbox trades live; in memory today, PostgreSQL later without touching callers. */
+/** Where sandbox trades live: read from memory, every change written through to the store. */
 export abstract class AlipayTradeRepository {
   abstract save(trade: AlipaySandboxTrade): void;
   abstract byOutTradeNo(appId: string, outTradeNo: string): AlipaySandboxTrade | undefined;
@@ -43,13 +44,32 @@ export abstract class AlipayTradeRepository {
 }
 
 @Injectable()
-export class InMemoryAlipayTradeRepository extends AlipayTradeRepository {
+export class InMemoryAlipayTradeRepository extends AlipayTradeRepository implements OnModuleInit, OnModuleDestroy {
   // Indexed by every way a caller looks a trade up, so lookups stay O(1) however many trades exist.
   private readonly trades = new Map<string, AlipaySandboxTrade>();
   private readonly byOutTradeNoIndex = new Map<string, AlipaySandboxTrade[]>();
   private readonly byTokenIndex = new Map<string, AlipaySandboxTrade>();
 
+  constructor(private readonly store: AlipaySandboxStore) {
+    super();
+  }
+
+  /** Trades from before a restart come back, notifications and all. */
+  async onModuleInit(): Promise<void> {
+    for (const trade of await this.store.loadTrades()) this.index(trade);
+  }
+
+  /** Changes still on their way to the store are written before the process exits. */
+  async onModuleDestroy(): Promise<void> {
+    await this.store.flush();
+  }
+
   save(trade: AlipaySandboxTrade): void {
+    this.index(trade);
+    this.store.saveTrade(trade);
+  }
+
+  private index(trade: AlipaySandboxTrade): void {
     if (!this.trades.has(trade.tradeNo)) {
       const same = this.byOutTradeNoIndex.get(trade.outTradeNo) ?? [];
       same.push(trade);

@@ -29,5 +29,5 @@ export interface SandboxProvider {
   complete(reference: string, outcome: BuyerOutcome, reason?: string): Promise<SandboxPaymentView>;
   setNotificationPlan(plan: NotificationPlan): void;
   keys(baseUrl: string): { endpoint: string; publicKey?: string; [k: string]: unknown };
-  registerMerchant(merchantId: string, body: { publicKey?: string; notifyUrl?: string; [k: string]: unknown }, baseUrl: string): Record<string, unknown>;
+  registerMerchant(merchantId: string, body: { publicKey?: string; notifyUrl?: string; [k: string]: unknown }, baseUrl: string): Promise<Record<string, unknown>>;
 }

@@ -1,0 +1,135 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AlipayMerchantApp } from './alipay-sandbox.keys';
+import type { AlipayNotificationRecord, AlipaySandboxTrade } from './alipay-trade.repository';
+
+/** A trade as stored: dates as ISO strings, refunds as pairs. */
+interface StoredTrade extends Omit<AlipaySandboxTrade, 'createdAt' | 'expiresAt' | 'paidAt' | 'closedAt' | 'refunds' | 'notifications'> {
+  createdAt: string;
+  expiresAt: string;
+  paidAt?: string;
+  closedAt?: string;
+  refunds: [string, number][];
+  notifications: AlipayNotificationRecord[];
+}
+
+/** Where the simulated Alipay keeps what must survive a restart. */
+export abstract class AlipaySandboxStore {
+  abstract loadPrivateKey(): Promise<string | undefined>;
+  abstract savePrivateKey(pem: string): Promise<void>;
+  abstract loadApps(): Promise<AlipayMerchantApp[]>;
+  abstract saveApp(app: AlipayMerchantApp): Promise<void>;
+  abstract loadTrades(): Promise<AlipaySandboxTrade[]>;
+  /** Writes the trade as it is now; called after every change, in order per trade. */
+  abstract saveTrade(trade: AlipaySandboxTrade): void;
+  /** Resolves when every change handed to `saveTrade` is written. */
+  abstract flush(): Promise<void>;
+}
+
+/** For tests that boot the sandbox modules without a database: nothing outlives the process. */
+export class MemoryOnlyAlipaySandboxStore extends AlipaySandboxStore {
+  async loadPrivateKey() {
+    return undefined;
+  }
+  async savePrivateKey() {}
+  async loadApps() {
+    return [];
+  }
+  async saveApp() {}
+  async loadTrades() {
+    return [];
+  }
+  saveTrade() {}
+  async flush() {}
+}
+
+/**
+ * The sandbox's schema. Trade writes leave the request path: each trade has at most one write
+ * in flight and one waiting, and the waiting one always carries the latest state, so a burst of
+ * changes to one trade costs one or two statements and they land in order.
+ */
+@Injectable()
+export class PgAlipaySandboxStore extends AlipaySandboxStore {
+  private readonly log = new Logger('AlipaySandboxStore');
+  private readonly writes = new Map<string, { next?: StoredTrade; done: Promise<void> }>();
+
+  constructor(private readonly db: DataSource) {
+    super();
+  }
+
+  async loadPrivateKey() {
+    const rows: { private_key_pem: string }[] = await this.db.query(`SELECT private_key_pem FROM provider_keys WHERE provider = 'alipay'`);
+    return rows[0]?.private_key_pem;
+  }
+
+  async savePrivateKey(pem: string) {
+    await this.db.query(`INSERT INTO provider_keys (provider, private_key_pem) VALUES ('alipay', $1) ON CONFLICT (provider) DO NOTHING`, [pem]);
+  }
+
+  async loadApps() {
+    const rows: { app_id: string; app_public_key: string; notify_url: string | null }[] = await this.db.query(`SELECT app_id, app_public_key, notify_url FROM alipay_apps`);
+    return rows.map((r) => ({ appId: r.app_id, appPublicKey: r.app_public_key, notifyUrl: r.notify_url ?? undefined }));
+  }
+
+  async saveApp(app: AlipayMerchantApp) {
+    await this.db.query(
+      `INSERT INTO alipay_apps (app_id, app_public_key, notify_url) VALUES ($1, $2, $3)
+       ON CONFLICT (app_id) DO UPDATE SET app_public_key = EXCLUDED.app_public_key, notify_url = EXCLUDED.notify_url`,
+      [app.appId, app.appPublicKey, app.notifyUrl ?? null],
+    );
+  }
+
+  async loadTrades() {
+    const rows: { data: StoredTrade }[] = await this.db.query(`SELECT data FROM alipay_trades ORDER BY (data->>'createdAt')`);
+    return rows.map((r) => fromStored(r.data));
+  }
+
+  saveTrade(trade: AlipaySandboxTrade): void {
+    const snapshot = toStored(trade);
+    const pending = this.writes.get(trade.tradeNo);
+    if (pending) {
+      pending.next = snapshot;
+      return;
+    }
+    const entry: { next?: StoredTrade; done: Promise<void> } = { next: snapshot, done: Promise.resolve() };
+    entry.done = (async () => {
+      while (entry.next) {
+        const s = entry.next;
+        entry.next = undefined;
+        await this.db
+          .query(`INSERT INTO alipay_trades (trade_no, data) VALUES ($1, $2) ON CONFLICT (trade_no) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`, [s.tradeNo, s])
+          .catch((e: Error) => this.log.error(`trade ${s.tradeNo} not saved: ${e.message}`));
+      }
+      this.writes.delete(trade.tradeNo);
+    })();
+    this.writes.set(trade.tradeNo, entry);
+  }
+
+  async flush() {
+    while (this.writes.size) await Promise.all([...this.writes.values()].map((w) => w.done));
+  }
+}
+
+function toStored(t: AlipaySandboxTrade): StoredTrade {
+  return {
+    ...t,
+    createdAt: t.createdAt.toISOString(),
+    expiresAt: t.expiresAt.toISOString(),
+    paidAt: t.paidAt?.toISOString(),
+    closedAt: t.closedAt?.toISOString(),
+    refunds: [...t.refunds.entries()],
+    notifications: t.notifications.map((n) => ({ ...n, params: { ...n.params } })),
+  };
+}
+
+function fromStored(s: StoredTrade): AlipaySandboxTrade {
+  return {
+    ...s,
+    createdAt: new Date(s.createdAt),
+    expiresAt: new Date(s.expiresAt),
+    paidAt: s.paidAt ? new Date(s.paidAt) : undefined,
+    closedAt: s.closedAt ? new Date(s.closedAt) : undefined,
+    refunds: new Map(s.refunds),
+    notifications: s.notifications,
+  };
+}
