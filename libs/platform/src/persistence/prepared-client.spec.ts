@@ -11,6 +11,12 @@ describe('PreparedStatementClient', () => {
     expect(PreparedStatementClient.nameOf('SELECT 1 WHERE $1::int > 0')).toBe(a);
     expect(b).not.toBe(a);
   });
+
+  it('stops naming new texts past its limit, so nothing grows without bound', () => {
+    for (let i = 0; i < PreparedStatementClient.MAX_NAMED; i++) PreparedStatementClient.nameOf(`SELECT ${i} + $1::int`);
+    expect(PreparedStatementClient.nameOf('SELECT 1 WHERE $1::int > 0')).toBeDefined();
+    expect(PreparedStatementClient.nameOf('SELECT $1::text AS never_named')).toBeUndefined();
+  });
 });
 
 describe('SQL spans', () => {

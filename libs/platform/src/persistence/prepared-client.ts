@@ -11,9 +11,16 @@ import { finishSqlSpan, startSqlSpan } from '../telemetry/tracing';
 export class PreparedStatementClient extends Client {
   private static readonly names = new Map<string, string>();
 
-  static nameOf(text: string): string {
+  /**
+   * A service runs a fixed set of statements; should some code build SQL texts without end, the
+   * texts past this many run unnamed, so neither this map nor each connection's prepared
+   * statements grow without bound.
+   */
+  static readonly MAX_NAMED = 1000;
+
+  static nameOf(text: string): string | undefined {
     let name = PreparedStatementClient.names.get(text);
-    if (!name) {
+    if (!name && PreparedStatementClient.names.size < PreparedStatementClient.MAX_NAMED) {
       name = `s${PreparedStatementClient.names.size + 1}`;
       PreparedStatementClient.names.set(text, name);
     }
@@ -24,8 +31,9 @@ export class PreparedStatementClient extends Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     const [text, values] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-      args[0] = { name: PreparedStatementClient.nameOf(text), text, values };
+    const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 ? PreparedStatementClient.nameOf(text) : undefined;
+    if (name) {
+      args[0] = { name, text, values };
       args.splice(1, 1);
     }
     const span = typeof text === 'string' ? startSqlSpan(text) : undefined;
