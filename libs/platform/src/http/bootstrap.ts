@@ -30,6 +30,9 @@ export interface RunServiceOptions {
 export async function runService(opts: RunServiceOptions): Promise<INestApplication> {
   const logger = createLogger(opts.config.SERVICE_NAME, opts.config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(opts.module, { rawBody: true, logger: new PinoNestLogger(logger), abortOnError: false });
+  // No `X-Powered-By` banner; no ETag hashed over every JSON answer (no client sends If-None-Match).
+  app.disable('x-powered-by');
+  app.set('etag', false);
   app.useBodyParser('json', { limit: opts.bodyLimit ?? '1mb' });
   app.useBodyParser('urlencoded', { extended: false, limit: opts.bodyLimit ?? '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) => {
