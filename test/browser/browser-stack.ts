@@ -14,7 +14,7 @@ interface Seeded {
   sellers: { id: string; apiKey: string; products: string[] }[];
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { startStack } = require('../../tools/stack/stack') as { startStack(opts: Record<string, unknown>): Promise<RunningStack> };
+const { startStack, freeBasePort } = require('../../tools/stack/stack') as { startStack(opts: Record<string, unknown>): Promise<RunningStack>; freeBasePort(): Promise<number> };
 export const { seedDemo, call } = require('../../tools/stack/seed') as {
   seedDemo(gateway: string, opsToken: string): Promise<Seeded>;
   call<T = any>(base: string, method: string, path: string, token?: string | null, body?: unknown): Promise<T>;
@@ -26,9 +26,7 @@ export const { seedDemo, call } = require('../../tools/stack/seed') as {
  */
 export async function startBrowserStack(prefix: string): Promise<RunningStack> {
   const namespace = `${prefix}_${randomBytes(4).toString('hex')}`;
-  // Services use basePort..basePort+1000; 1100-port slots keep two suites' ranges apart.
-  const basePort = 20000 + Math.floor(Math.random() * 40) * 1100;
-  return startStack({ namespace, database: namespace, basePort, dropDatabaseOnStop: true, env: { SANDBOX_TIME_SCALE: '0.001' } });
+  return startStack({ namespace, database: namespace, basePort: await freeBasePort(), dropDatabaseOnStop: true, env: { SANDBOX_TIME_SCALE: '0.001' } });
 }
 
 /** Debian's Chromium (CI installs it the same way); never a downloaded browser. */

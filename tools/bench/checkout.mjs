@@ -3,7 +3,6 @@
 // buyers loop complete Alipay checkouts and reports throughput, step latencies, errors, CPU and memory.
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ import { dbCounters, perCheckout } from './lib/db-stats.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const { startStack, SERVICES } = require('../stack/stack.js');
+const { startStack, freeBasePort, SERVICES } = require('../stack/stack.js');
 const { call } = require('../stack/seed.js');
 
 const { values: args } = parseArgs({
@@ -59,7 +58,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 try {
-  const basePort = await freeBasePort(num('base-port'));
+  const basePort = await freeBasePort({ from: num('base-port') });
   const serviceEnv = { 'provider-sandbox': { SANDBOX_TIME_SCALE: '0.001' } };
   if (args['cpu-prof']) {
     if (!SERVICES.some((s) => s.name === args['cpu-prof'])) throw new Error(`--cpu-prof: unknown service ${args['cpu-prof']}`);
@@ -197,14 +196,3 @@ function jsonLine(r) {
   };
 }
 
-/** The first base port from `start` (in steps of 10) whose every port of the stack is free. */
-async function freeBasePort(start) {
-  const free = (port) => new Promise((resolve) => {
-    const srv = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-  for (let base = start; base < start + 500; base += 10) {
-    const ports = SERVICES.map((svc) => svc.port(base));
-    if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
-  }
-  throw new Error(`no free base port between ${start} and ${start + 500}`);
-}

@@ -22,6 +22,34 @@ const SERVICES = [
 
 const schemaOf = (name) => name.replace(/-/g, '_');
 
+/** Linux hands out outgoing connections' local ports from 32768 up: stacks stay below it. */
+const EPHEMERAL_PORTS_START = 32768;
+const SPAN = Math.max(...SERVICES.map((s) => s.port(0))) + 1;
+
+function portFree(port) {
+  const net = require('node:net');
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port whose every service port is free now and below the ephemeral range, where an
+ * outgoing connection (to PostgreSQL, NATS, a browser's) could take one at any moment. Throwaway
+ * stacks (tests, benchmarks) pick a random slot from `from`; several can run on one machine.
+ */
+async function freeBasePort({ from = 20000, tries = 40 } = {}) {
+  const slots = Math.floor((EPHEMERAL_PORTS_START - SPAN - from) / SPAN);
+  if (slots < 1) throw new Error(`no room for a stack between port ${from} and ${EPHEMERAL_PORTS_START}`);
+  for (let i = 0; i < tries; i++) {
+    const base = from + Math.floor(Math.random() * slots) * SPAN;
+    if ((await Promise.all(SERVICES.map((svc) => portFree(svc.port(base))))).every(Boolean)) return base;
+  }
+  throw new Error(`no free port range for a stack between ${from} and ${EPHEMERAL_PORTS_START}`);
+}
+
 async function waitReady(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -184,4 +212,4 @@ function stackSecrets(namespace) {
   return s;
 }
 
-module.exports = { startStack, SERVICES };
+module.exports = { startStack, freeBasePort, SERVICES };

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { connect } from 'nats';
 import { deadLetterStreamName } from '@cardshop/contracts';
 
@@ -25,32 +24,8 @@ export interface SeededSeller {
   products: string[];
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { startStack } = require('../../../tools/stack/stack') as { startStack(opts: Record<string, unknown>): Promise<RunningStack> };
+const { startStack, freeBasePort } = require('../../../tools/stack/stack') as { startStack(opts: Record<string, unknown>): Promise<RunningStack>; freeBasePort(): Promise<number> };
 const { seedDemo } = require('../../../tools/stack/seed') as { seedDemo(gateway: string, opsToken: string): Promise<{ sellers: SeededSeller[] }> };
-
-/** Port offsets the stack runner binds relative to its base port (tools/stack/stack.js). */
-const OFFSETS = [0, 101, 102, 103, 104, 105, 106, 201, 1000];
-/** 1100-port slots; the +50 shift keeps every port off the browser suites' slot offsets. */
-const SLOT = 1100;
-const SHIFT = 50;
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/** A base port whose whole range is free right now (other stacks run on this machine too). */
-async function freeBasePort(): Promise<number> {
-  for (let i = 0; i < 40; i++) {
-    const base = 20000 + SHIFT + Math.floor(Math.random() * 40) * SLOT;
-    const free = await Promise.all(OFFSETS.map((o) => portFree(base + o)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free port range for an e2e stack');
-}
 
 export interface E2eStack {
   stack: RunningStack;
