@@ -1,6 +1,7 @@
 import { AlipaySdk } from 'alipay-sdk';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { formOf, NotifyCapture, OUR_APP_ID, postForm, signNotify, successNotifyFields } from './support/alipay-notify';
+import { NotifyReceiver } from '../../services/provider-sandbox/test/support/notify-receiver';
+import { formOf, OUR_APP_ID, postForm, signNotify, successNotifyFields } from './support/alipay-notify';
 import { completeInSandbox, getOrder, orderReaches, placeOrder, sandboxPayments, startAlipay, yuan, type PlacedOrder, type StartedPayment } from './support/checkout';
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
 import { eventually, expectClientError, request } from './support/http';
@@ -53,7 +54,7 @@ describe('the Alipay webhook refuses forged, tampered and malformed notification
   });
 
   describe('a genuine notify for another merchant app with the same out_trade_no', () => {
-    const capture = new NotifyCapture();
+    const capture = new NotifyReceiver();
     let genuine: Record<string, string>;
 
     beforeAll(async () => {
@@ -71,7 +72,7 @@ describe('the Alipay webhook refuses forged, tampered and malformed notification
       const found = await sdk.exec('alipay.trade.query', { bizContent: { out_trade_no: payment.merchantReference } }, { validateSign: true });
       expect(found.tradeNo).not.toBe(ourTradeNo);
       await completeInSandbox(e2e.stack.sandbox, found.tradeNo);
-      genuine = await eventually('the other app\'s notify', async () => capture.received.find((n) => n.trade_no === found.tradeNo));
+      genuine = await eventually('the other app\'s notify', async () => capture.received.find((n) => n.params.trade_no === found.tradeNo)?.params);
       expect(genuine).toMatchObject({ app_id: otherAppId, out_trade_no: payment.merchantReference, total_amount: total, trade_status: 'TRADE_SUCCESS' });
     }, 60_000);
 

@@ -1,13 +1,9 @@
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AlipaySdk } from 'alipay-sdk';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '@cardshop/platform/testing';
-import { AppModule } from '../src/app.module';
-import { sandboxConfigSchema } from '../src/sandbox.config';
 import { NotifyReceiver, waitFor } from './support/notify-receiver';
+import { startSandbox, type RunningSandbox } from './support/sandbox-app';
 
 // The sandbox as the stack runs it (its own schema), stopped and started again: merchants keep
 // their Alipay public key, apps and trades are still there, notifications keep their history.
@@ -17,21 +13,7 @@ describe('provider sandbox across a restart', () => {
   const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let receiver: NotifyReceiver;
 
-  async function boot() {
-    const config = sandboxConfigSchema.parse({
-      SERVICE_NAME: 'provider-sandbox', HTTP_PORT: '0', DATABASE_URL: testDatabaseUrl(), DB_SCHEMA: schema, OPS_TOKEN: 'ops-token-for-tests', LOG_LEVEL: 'error', SANDBOX_TIME_SCALE: '0.001',
-    });
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { rawBody: true, logger: false });
-    app.useBodyParser('urlencoded', { extended: false });
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const control = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-      const res = await fetch(`${base}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-      return { status: res.status, body: await res.json() };
-    };
-    return { app, base, control };
-  }
+  const boot = () => startSandbox({ schema });
 
   beforeAll(async () => {
     receiver = await new NotifyReceiver().start();
@@ -55,9 +37,9 @@ describe('provider sandbox across a restart', () => {
     const created = await sdkOf(reg.body.endpoint).exec('alipay.trade.precreate', { bizContent: { outTradeNo, totalAmount: '12.34', subject: 'card key' } });
     expect(created.code).toBe('10000');
     expect((await first.control('POST', `/control/payments/alipay/${outTradeNo}/complete`, { outcome: 'success' })).status).toBe(200);
-    const view = async (s: typeof first) => (await s.control('GET', `/control/payments?provider=alipay&merchantReference=${outTradeNo}`)).body.items[0];
+    const view = async (s: RunningSandbox) => (await s.control('GET', `/control/payments?provider=alipay&merchantReference=${outTradeNo}`)).body.items[0];
     await waitFor(async () => (await view(first))?.notifications[0]?.acknowledged, 'the notify to be acknowledged');
-    await first.app.close();
+    await first.close();
 
     const second = await boot();
     try {
@@ -67,11 +49,11 @@ describe('provider sandbox across a restart', () => {
       expect(again).toMatchObject({ merchantReference: outTradeNo, state: 'TRADE_SUCCESS', amount: { minor: 1234, currency: 'CNY' } });
       expect(again.notifications).toEqual([expect.objectContaining({ acknowledged: true, attempts: 1 })]);
       // The app is still registered: a signed query from it is served, and its answer verifies.
-      const queried = await sdkOf(`${second.base}/alipay/gateway.do`).exec('alipay.trade.query', { bizContent: { outTradeNo } });
+      const queried = await sdkOf(`${second.baseUrl}/alipay/gateway.do`).exec('alipay.trade.query', { bizContent: { outTradeNo } });
       expect(queried).toMatchObject({ code: '10000', tradeStatus: 'TRADE_SUCCESS', totalAmount: '12.34' });
       expect(receiver.for(outTradeNo)).toHaveLength(1);
     } finally {
-      await second.app.close();
+      await second.close();
     }
   });
 });

@@ -1,6 +1,4 @@
 import { createSign, randomBytes, randomInt } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /** Our adapter's Alipay app id, as the stack runner registers it at the sandbox. */
 export const OUR_APP_ID = '2021000000000001';
@@ -51,27 +49,3 @@ export async function postForm(url: string, body: string | Buffer, contentType =
 
 export const formOf = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
-/** A merchant's notify_url: records every notify the sandbox sends and answers `success`. */
-export class NotifyCapture {
-  readonly received: Record<string, string>[] = [];
-  private server?: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.received.push(Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('success');
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/notify`;
-    return this;
-  }
-
-  close(): Promise<void> {
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { jsonCodec, type Codec } from '../codec';
 import { outgoingHeaders } from '../messaging.headers';
 import { eventSubject } from '@cardshop/contracts';
+import { queryRows } from '@cardshop/platform';
 import { quotedTable } from '../table-path';
 import { OutboxMessage } from './outbox-message.entity';
 import { splitWith } from './split-with';
@@ -86,9 +87,7 @@ export class Outbox {
       outbox_rows AS (INSERT INTO ${table} (id, subject, pattern, payload, headers)
         SELECT * FROM (VALUES ${values.join(', ')}) AS v (id, subject, pattern, payload, headers) WHERE EXISTS (SELECT 1 FROM main))
       SELECT * FROM main`;
-    const result: unknown = await db.query(text, [...params, ...rows.flatMap((r) => [r.id, r.subject, r.pattern, r.payload, JSON.stringify(r.headers)])]);
-    // TypeORM answers a top-level UPDATE/DELETE … RETURNING with [rows, count].
-    const out = (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as T[];
+    const out = await queryRows<T>(db, text, [...params, ...rows.flatMap((r) => [r.id, r.subject, r.pattern, r.payload, JSON.stringify(r.headers)])]);
     if (out.length > 0 && rows.length > 0) this.written(manager, rows);
     return out;
   }

@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, defaultTextMapGetter, propagation, trace, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -72,12 +72,6 @@ export function currentTraceId(): string | undefined {
 
 const platformTracer = () => trace.getTracer('@cardshop/platform');
 
-/** Reads W3C trace headers from Node's incoming headers (lower-case keys, string or string[]). */
-const incomingHeaderGetter = {
-  keys: (h: Record<string, string | string[] | undefined>) => Object.keys(h),
-  get: (h: Record<string, string | string[] | undefined>, key: string) => h[key],
-};
-
 /**
  * Opens the server span of one HTTP request, continuing the caller's trace from `traceparent`,
  * and runs `next` (the rest of the request pipeline) inside it. The span ends when the response
@@ -89,7 +83,7 @@ export function traceHttpRequest(
   route: () => string | undefined,
   next: (span: Span) => void,
 ): void {
-  const parent = req.headers.traceparent ? propagation.extract(context.active(), req.headers, incomingHeaderGetter) : context.active();
+  const parent = req.headers.traceparent ? propagation.extract(context.active(), req.headers, defaultTextMapGetter) : context.active();
   const span = platformTracer().startSpan(`${req.method} ${req.url?.split('?')[0] ?? ''}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? '' } }, parent);
   let ended = false;
   const end = () => {

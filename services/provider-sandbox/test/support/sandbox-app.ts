@@ -2,8 +2,11 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { testDatabaseUrl } from '@cardshop/platform/testing';
 import { AlipaySandboxModule } from '../../src/alipay';
+import { AppModule } from '../../src/app.module';
 import { ControlModule } from '../../src/control';
+import { sandboxConfigSchema } from '../../src/sandbox.config';
 
 export interface RunningSandbox {
   app: INestApplication;
@@ -12,12 +15,20 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-/** Boots the sandbox modules in a real Nest HTTP app on an ephemeral loopback port. */
-export async function startSandbox(opts: { timeScale?: number } = {}): Promise<RunningSandbox> {
+/**
+ * Boots the sandbox modules in a real Nest HTTP app on an ephemeral loopback port: in memory, or
+ * with `schema` the whole service as the stack runs it, its state kept in that schema.
+ */
+export async function startSandbox(opts: { timeScale?: number; schema?: string } = {}): Promise<RunningSandbox> {
   @Module({ imports: [ControlModule, AlipaySandboxModule.forRoot({ timeScale: opts.timeScale ?? 0.001 })] })
   class SandboxTestModule {}
 
-  const app = await NestFactory.create<NestExpressApplication>(SandboxTestModule, { rawBody: true, logger: false });
+  const module = opts.schema
+    ? AppModule.forRoot(sandboxConfigSchema.parse({
+      SERVICE_NAME: 'provider-sandbox', HTTP_PORT: '0', DATABASE_URL: testDatabaseUrl(), DB_SCHEMA: opts.schema, OPS_TOKEN: 'ops-token-for-tests', LOG_LEVEL: 'error', SANDBOX_TIME_SCALE: String(opts.timeScale ?? 0.001),
+    }))
+    : SandboxTestModule;
+  const app = await NestFactory.create<NestExpressApplication>(module, { rawBody: true, logger: false });
   app.useBodyParser('urlencoded', { extended: false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
