@@ -6,12 +6,18 @@ describe('httpRequest', () => {
   let server: http.Server;
   let base: string;
   const seen: { method?: string; type?: string; body: string }[] = [];
+  const perSocket = new WeakMap<object, number>();
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
+        const n = (perSocket.get(req.socket) ?? 0) + 1;
+        perSocket.set(req.socket, n);
+        // Closed the way an idle keep-alive socket is when the server times it out first.
+        if (req.url === '/close-reused' && n > 1) return req.socket.destroy();
+        if (req.url === '/hang-up') return req.socket.destroy();
         seen.push({ method: req.method, type: req.headers['content-type'], body });
         if (req.url === '/big') return res.end(Buffer.alloc(2 << 20, 97));
         if (req.url === '/slow') return; // never answers
@@ -42,5 +48,14 @@ describe('httpRequest', () => {
     await expect(httpRequest(`${base}/big`, { method: 'GET' })).rejects.toThrow(/exceeds/);
     await expect(httpRequest(`${base}/slow`, { method: 'GET', signal: AbortSignal.timeout(100) })).rejects.toThrow(/abort/i);
     await expect(httpRequest('ftp://127.0.0.1/x', { method: 'GET' })).rejects.toThrow(/unsupported protocol/);
+  });
+
+  it('sends a request once more when the kept-alive socket it went out on was already closed, and only then', async () => {
+    await httpRequest(`${base}/close-reused`, { method: 'POST', body: 'first' });
+    const before = seen.length;
+    const res = await httpRequest(`${base}/close-reused`, { method: 'POST', body: 'second' });
+    expect([res.status, seen.slice(before).map((r) => r.body)]).toEqual([200, ['second']]);
+    // A hang-up on a fresh socket is an answer of sorts: it is not repeated.
+    await expect(httpRequest(`${base}/hang-up`, { method: 'POST', body: 'x' })).rejects.toThrow(/socket hang up/);
   });
 });

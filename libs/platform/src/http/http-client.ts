@@ -35,7 +35,22 @@ export function httpRequest(url: string, init: HttpRequestInit): Promise<HttpRes
   const transport = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
   if (!transport) return Promise.reject(new TypeError(`unsupported protocol ${target.protocol}`));
   const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
+  const once = () => send(transport, target, init, body);
+  // A kept-alive socket the server closed while idle fails before the request reached it: the
+  // server never saw it, so sending it once more on a fresh socket is safe (Node's documented
+  // `reusedSocket` pattern). Any other failure is the caller's to judge.
+  return once().catch((err: Error & { code?: string; reusedSocket?: boolean }) => {
+    if (err.reusedSocket && STALE_SOCKET.has(err.code ?? '') && !init.signal?.aborted) return once();
+    throw err;
+  });
+}
+
+/** How a write to a socket the peer already closed fails. */
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
+
+function send(transport: typeof http | typeof https, target: URL, init: HttpRequestInit, body: Buffer | undefined): Promise<HttpResponseLike> {
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = transport.request(
       target,
       {
@@ -45,6 +60,7 @@ export function httpRequest(url: string, init: HttpRequestInit): Promise<HttpRes
         signal: init.signal,
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
@@ -60,7 +76,8 @@ export function httpRequest(url: string, init: HttpRequestInit): Promise<HttpRes
         });
       },
     );
-    req.once('error', reject);
+    // Only an error before any answer arrived can be a stale socket.
+    req.once('error', (err: Error & { reusedSocket?: boolean }) => reject(Object.assign(err, { reusedSocket: req.reusedSocket && !answered })));
     req.end(body);
   });
 }

@@ -44,7 +44,8 @@ export async function callAlipay<T extends AlipayResponseBase>(
       signal: AbortSignal.timeout(config.timeoutMs),
     });
   } catch (cause) {
-    throw new PaymentError('PAYMENT.PROVIDER_UNAVAILABLE', `Alipay ${method} did not answer`, true, { cause });
+    const why = (cause as { code?: string; name?: string }).code ?? (cause as Error).name ?? 'error';
+    throw new PaymentError('PAYMENT.PROVIDER_UNAVAILABLE', `Alipay ${method} did not answer (${why})`, true, { cause });
   }
   const text = await res.text();
   if (!res.ok) throw new PaymentError('PAYMENT.PROVIDER_UNAVAILABLE', `Alipay ${method} answered HTTP ${res.status}`, res.status >= 500);
