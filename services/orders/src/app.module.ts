@@ -6,11 +6,11 @@ import { GetOrderController } from './get-order/get-order.controller';
 import { OrdersInit1732500000000 } from './migrations/1732500000000-orders-init';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
 import { OrdersOps } from './orders.ops';
-import { PaymentEventsController } from './payment-events/payment-events.controller';
+import { Fulfilment, FulfilmentController, WaitingStockRetry } from './fulfilment/fulfilment.controller';
 import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
-const controllers = [PlaceOrderController, GetOrderController, PaymentEventsController];
+const controllers = [PlaceOrderController, GetOrderController, FulfilmentController];
 const migrations = [...messagingMigrations, OrdersInit1732500000000];
 
 @Module({})
@@ -24,6 +24,8 @@ export class AppModule {
         { provide: ORDERS_CONFIG, useValue: config },
         { provide: AccessTokens, useValue: new AccessTokens(config.ACCESS_TOKEN_SECRET) },
         ExpireOrdersService,
+        Fulfilment,
+        WaitingStockRetry,
         OrdersOps,
       ],
     };

@@ -5,9 +5,14 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   /** Signs buyer access tokens (HMAC-SHA256); 32+ random bytes, base64. */
   ACCESS_TOKEN_SECRET: z.string().min(32, 'at least 32 characters'),
   /** How long an order waits for payment before it expires and its keys go back on the shelf. */
-  ORDER_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
+  ORDER_TTL_SECONDS: z.coerce.number().int().min(1).default(900),
   /** How often the expiry sweep runs. */
   EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).default(5000),
+  /**
+   * How often orders paid after expiry that found no keys are tried again, whatever events were
+   * seen (restocks and releases try them at once).
+   */
+  STOCK_RETRY_MS: z.coerce.number().int().min(100).default(30000),
 });
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;
 export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');

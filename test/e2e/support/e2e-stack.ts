@@ -36,14 +36,14 @@ export interface E2eStack {
  * One whole platform per suite: unique namespace, database and port range, the demo catalogue
  * seeded, and Alipay's notify retries compressed (4 min → 240 ms).
  */
-export async function startE2eStack(suite: string): Promise<E2eStack> {
+export async function startE2eStack(suite: string, opts: { serviceEnv?: Partial<Record<ServiceName, Record<string, string>>> } = {}): Promise<E2eStack> {
   // On a two-core machine shared with other stacks a boot can miss the runner's readiness
   // deadline; a failed boot is retried once on a fresh namespace and port range.
   let lastError: unknown;
   for (let attempt = 1; attempt <= BOOT_ATTEMPTS; attempt++) {
     const namespace = `e2e_${suite}_${randomBytes(4).toString('hex')}`;
     try {
-      return await bootOnce(namespace);
+      return await bootOnce(namespace, opts.serviceEnv ?? {});
     } catch (e) {
       lastError = e;
       await deleteStreams(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', namespace).catch(() => {});
@@ -54,13 +54,14 @@ export async function startE2eStack(suite: string): Promise<E2eStack> {
 
 const BOOT_ATTEMPTS = 2;
 
-async function bootOnce(namespace: string): Promise<E2eStack> {
+async function bootOnce(namespace: string, serviceEnv: Partial<Record<ServiceName, Record<string, string>>>): Promise<E2eStack> {
   const stack = await startStack({
     namespace,
     database: namespace,
     basePort: await freeBasePort(),
     dropDatabaseOnStop: true,
     env: { SANDBOX_TIME_SCALE: '0.001' },
+    serviceEnv,
   });
   try {
     const { sellers } = await seedDemo(stack.gateway, stack.opsToken);

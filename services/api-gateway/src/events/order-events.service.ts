@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Subscription } from 'nats';
-import { eventSubject, OrderDeliveredSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, PaymentFailedSchema, PaymentSucceededSchema } from '@cardshop/contracts';
+import { eventSubject, OrderAwaitingStockSchema, OrderDeliveredSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, PaymentFailedSchema, PaymentSucceededSchema } from '@cardshop/contracts';
 import { MESSAGING_OPTIONS, NatsConnectionProvider, protoCodec, type MessagingModuleOptions } from '@cardshop/messaging';
 
 type Push = (event: string, data: unknown) => void;
@@ -39,6 +39,7 @@ export class OrderEventsService implements OnApplicationBootstrap, OnApplication
       { orderId: d.orderId, event: 'status', data: { status: 'delivered' } },
       { orderId: d.orderId, event: 'delivered', data: { orderId: d.orderId } },
     ]);
+    on(patternOfEvent(OrderAwaitingStockSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'paid_awaiting_stock' } }]);
     on(patternOfEvent(OrderExpiredSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'expired' } }]);
     on(patternOfEvent(PaymentSucceededSchema), (d: { orderId: string; channel: string }) => [{ orderId: d.orderId, event: 'payment', data: { status: 'succeeded', channel: d.channel } }]);
     on(patternOfEvent(PaymentFailedSchema), (d: { orderId: string; channel: string; failure?: { code: string; cause: string; remedy: string } }) => [

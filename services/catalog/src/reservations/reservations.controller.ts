@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import {
   CatalogService, KeysReleasedSchema, KeysSoldSchema, OrderExpiredSchema, patternOfEvent, patternOfMethod, SellKeysResponseSchema,
@@ -91,7 +91,8 @@ export class ReservationsController {
 
   /**
    * A paid order's reserved keys become sold to it, once: a repeated call answers the same.
-   * Fails with RESERVATION.NOT_RESERVED when the reservation was released (paid after expiry).
+   * A released reservation (paid after expiry) fails with RESERVATION.NOT_RESERVED, or with
+   * `takeFromStock` is sold fresh keys from the shelf, all or nothing (PRODUCT.INSUFFICIENT_STOCK).
    */
   @MessagePattern(patternOfMethod(CatalogService.method.sellKeys))
   async sell(@Payload() req: SellKeysRequest) {
@@ -104,8 +105,9 @@ export class ReservationsController {
          SELECT cur.product_id, cur.quantity, cur.status, p.seller_id, (SELECT count(*) FROM k) AS sold FROM cur JOIN products p ON p.id = cur.product_id`,
         [req.orderId],
       );
-      const r = rows[0];
+      let r = rows[0];
       if (!r) throw notFound('RESERVATION.NOT_FOUND', `order ${req.orderId} has no reservation`);
+      if (r.status === 'released' && req.takeFromStock) r = await this.sellFromStock(em, req.orderId, r);
       if (r.status !== 'sold') throw conflict('RESERVATION.NOT_RESERVED', `order ${req.orderId} was paid but its keys were released`);
       const justSold = Number(r.sold);
       if (justSold > 0) {
@@ -116,6 +118,25 @@ export class ReservationsController {
     });
   }
 
+  /** Sells a released reservation's quantity from the shelf, all or nothing, oldest keys first. */
+  private async sellFromStock<T extends { product_id: string; quantity: number; status: string; sold: string }>(em: EntityManager, orderId: string, r: T): Promise<T> {
+    const rows: { sold: string }[] = await em.query(
+      `WITH picked AS (
+         SELECT id FROM card_keys WHERE product_id = $2 AND status = 'available' ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED),
+       k AS (
+         UPDATE card_keys k SET status = 'sold', order_id = $1, sold_at = now(), reserved_until = NULL
+         FROM picked WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = $3 RETURNING k.id),
+       res AS (UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'released' AND (SELECT count(*) FROM picked) = $3 RETURNING order_id)
+       SELECT (SELECT count(*) FROM k) AS sold, (SELECT count(*) FROM res) AS res`,
+      [orderId, r.product_id, r.quantity],
+    );
+    const sold = Number(rows[0].sold);
+    if (sold < r.quantity) {
+      throw new AppError('PRODUCT.INSUFFICIENT_STOCK', `order ${orderId} needs ${r.quantity} key(s); fewer are available`, 409, false, { needed: r.quantity });
+    }
+    return { ...r, status: 'sold', sold: String(sold) };
+  }
+
   /** Decrypts the keys sold to an order; callers (orders) check that the buyer owns the order. */
   @MessagePattern(patternOfMethod(CatalogService.method.revealKeys))
   async reveal(@Payload() req: RevealKeysRequest) {
@@ -123,7 +144,7 @@ export class ReservationsController {
     return create(RevealKeysResponseSchema, { keys: rows.map((r) => this.cipher.decrypt(r.secret)) });
   }
 
-  private async release(em: import('typeorm').EntityManager, orderId: string): Promise<number> {
+  private async release(em: EntityManager, orderId: string): Promise<number> {
     const rows: { product_id: string; released: string }[] = await em.query(
       `WITH r AS (UPDATE reservations SET status = 'released' WHERE order_id = $1 AND status = 'reserved' RETURNING product_id),
        k AS (UPDATE card_keys SET status = 'available', order_id = NULL, reserved_until = NULL WHERE order_id = $1 AND status = 'reserved' RETURNING id)

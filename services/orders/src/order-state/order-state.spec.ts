@@ -8,6 +8,11 @@ describe('order state machine', () => {
   it('an expired order can never go back to awaiting payment', () => {
     expect(canTransition('expired', 'awaiting_payment')).toBe(false);
   });
+  it('a late payment takes an expired order to paid, never straight to delivered', () => {
+    expect(fromStatesInto('paid').sort()).toEqual(['awaiting_payment', 'expired']);
+    expect(canTransition('expired', 'delivered')).toBe(false);
+    expect(TRANSITIONS.paid).toEqual(expect.arrayContaining(['delivered', 'paid_awaiting_stock']));
+  });
   it('terminal states have no way out', () => {
     expect(TRANSITIONS.cancelled).toEqual([]);
     expect(TRANSITIONS.refunded).toEqual([]);

@@ -15,7 +15,8 @@ export const TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = 
   paid_awaiting_stock: ['delivered', 'refunded'],
   delivered: ['completed', 'refunded', 'partially_refunded'],
   completed: ['refunded', 'partially_refunded'],
-  expired: ['paid_awaiting_stock'],
+  // Paid after expiry: the keys are taken from the shelf again, or the order waits for stock.
+  expired: ['paid'],
   cancelled: [],
   refunded: [],
   partially_refunded: ['refunded'],

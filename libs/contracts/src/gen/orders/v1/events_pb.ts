@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file orders/v1/events.proto.
  */
 export const file_orders_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChZvcmRlcnMvdjEvZXZlbnRzLnByb3RvEglvcmRlcnMudjEimQEKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJc2VsbGVyX2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEh8KBXRvdGFsGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBWVtYWlsGAYgASgJEg8KB2NvdW50cnkYByABKAkiZAoJT3JkZXJQYWlkEhAKCG9yZGVyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkicAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglzZWxsZXJfaWQYAyABKAkSEAoIcXVhbnRpdHkYBCABKAUSEwoLZGVsaXZlcnlfaWQYBSABKAkiIAoMT3JkZXJFeHBpcmVkEhAKCG9yZGVyX2lkGAEgASgJYgZwcm90bzM", [file_common_v1_money]);
+  fileDesc("ChZvcmRlcnMvdjEvZXZlbnRzLnByb3RvEglvcmRlcnMudjEimQEKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJc2VsbGVyX2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEh8KBXRvdGFsGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBWVtYWlsGAYgASgJEg8KB2NvdW50cnkYByABKAkiZAoJT3JkZXJQYWlkEhAKCG9yZGVyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkicAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglzZWxsZXJfaWQYAyABKAkSEAoIcXVhbnRpdHkYBCABKAUSEwoLZGVsaXZlcnlfaWQYBSABKAkiIAoMT3JkZXJFeHBpcmVkEhAKCG9yZGVyX2lkGAEgASgJIkwKEk9yZGVyQXdhaXRpbmdTdG9jaxIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFYgZwcm90bzM", [file_common_v1_money]);
 
 /**
  * OrderPlaced records that an order was opened and its keys reserved.
@@ -188,4 +188,40 @@ export type OrderExpired = Message<"orders.v1.OrderExpired"> & {
  */
 export const OrderExpiredSchema: GenMessage<OrderExpired> = /*@__PURE__*/
   messageDesc(file_orders_v1_events, 3);
+
+/**
+ * OrderAwaitingStock records that a paid order found no keys left (it was paid after it expired
+ * and its reserved keys went back to the shelf and were sold): it is delivered on restock.
+ *
+ * @generated from message orders.v1.OrderAwaitingStock
+ */
+export type OrderAwaitingStock = Message<"orders.v1.OrderAwaitingStock"> & {
+  /**
+   * The identifier of the paid order waiting for keys.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The identifier of the product it waits for.
+   *
+   * @generated from field: string product_id = 2;
+   */
+  productId: string;
+
+  /**
+   * The number of keys it needs.
+   *
+   * @generated from field: int32 quantity = 3;
+   */
+  quantity: number;
+};
+
+/**
+ * Describes the message orders.v1.OrderAwaitingStock.
+ * Use `create(OrderAwaitingStockSchema)` to create a new message.
+ */
+export const OrderAwaitingStockSchema: GenMessage<OrderAwaitingStock> = /*@__PURE__*/
+  messageDesc(file_orders_v1_events, 4);
 

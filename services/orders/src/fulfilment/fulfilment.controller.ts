@@ -1,0 +1,173 @@
+import { Controller, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { create } from '@bufbuild/protobuf';
+import {
+  CatalogService, KeysImportedSchema, KeysReleasedSchema, OrderAwaitingStockSchema, OrderDeliveredSchema, OrderPaidSchema, patternOfEvent,
+  PaymentSucceededSchema, type KeysImported, type KeysReleased, type PaymentSucceeded,
+} from '@cardshop/contracts';
+import { Outbox, TypedRpc } from '@cardshop/messaging';
+import { AppError, queryRows } from '@cardshop/platform';
+import { fromStatesInto } from '../order-state/order-state';
+import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
+
+interface Sold { productId: string; sellerId: string; quantity: number }
+
+/**
+ * Paid orders get their keys: from their reservation, or, when they were paid after expiry and
+ * their keys went back on the shelf, from the shelf. With none left they wait in
+ * `paid_awaiting_stock` and are delivered, oldest first, when keys come back (an import, an
+ * expired order's release, or the periodic retry). Keys are sold by the catalog while the order
+ * row is locked, so an order is delivered once, with exactly one delivery record.
+ */
+@Injectable()
+export class Fulfilment {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly rpc: TypedRpc) {}
+
+  /** Asks the catalog to sell the order its keys; `undefined` when there are too few. */
+  async sellKeys(orderId: string): Promise<Sold | undefined> {
+    try {
+      return await this.rpc.call(CatalogService.method.sellKeys, { orderId, takeFromStock: true });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'PRODUCT.INSUFFICIENT_STOCK') return undefined;
+      throw e;
+    }
+  }
+
+  /** The delivery record, `delivered` and `OrderDelivered` (plus any events before it) in one statement. */
+  async deliver(em: EntityManager, orderId: string, sold: Sold, before: { pattern: string; data: unknown }[] = []): Promise<void> {
+    const delivered = await this.outbox.withEvents<{ id: string }>(
+      em,
+      `WITH d AS (INSERT INTO deliveries (order_id, key_count) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
+       UPDATE orders SET status = 'delivered', delivered_at = now() WHERE id = (SELECT order_id FROM d) AND status = ANY($3) RETURNING id`,
+      [orderId, sold.quantity, fromStatesInto('delivered')],
+      [
+        ...before,
+        { pattern: patternOfEvent(OrderDeliveredSchema), data: create(OrderDeliveredSchema, { orderId, productId: sold.productId, sellerId: sold.sellerId, quantity: sold.quantity, deliveryId: orderId }) },
+      ],
+    );
+    if (delivered.length === 0) throw new AppError('ORDER.NOT_DELIVERABLE', `order ${orderId} could not be delivered`, 409, true);
+  }
+
+  /**
+   * Delivers the product's orders waiting for stock, oldest payment first, until one cannot be
+   * served. Safe with several replicas: each order is claimed with SKIP LOCKED. Returns how many.
+   */
+  async deliverWaiting(productId?: string, limit = 100): Promise<number> {
+    if (!productId) {
+      // Product by product: one product short of keys must not hold up the others.
+      const products: { product_id: string }[] = await this.db.query(`SELECT DISTINCT product_id FROM orders WHERE status = 'paid_awaiting_stock'`);
+      let total = 0;
+      for (const p of products) total += await this.deliverWaiting(p.product_id, limit);
+      return total;
+    }
+    let delivered = 0;
+    while (delivered < limit) {
+      const served = await this.db.transaction(async (em) => {
+        const [o]: { id: string }[] = await em.query(
+          `SELECT id FROM orders WHERE status = 'paid_awaiting_stock' AND product_id = $1
+           ORDER BY paid_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [productId],
+        );
+        if (!o) return false;
+        const sold = await this.sellKeys(o.id);
+        if (!sold) return false;
+        await this.deliver(em, o.id, sold);
+        return true;
+      });
+      if (!served) break;
+      delivered += 1;
+    }
+    return delivered;
+  }
+}
+
+/** States a confirmed payment can land on: awaiting payment, or expired (a late payment). */
+const PAYABLE = fromStatesInto('paid');
+
+@Controller()
+export class FulfilmentController {
+  private readonly log = new Logger(FulfilmentController.name);
+
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly fulfilment: Fulfilment) {}
+
+  /**
+   * Payment confirmed → `paid`, then `delivered` (or `paid_awaiting_stock`), all in one
+   * transaction: a failure anywhere leaves the event to be delivered again. The state machine
+   * makes the effect happen once without an inbox: a redelivered event finds the order no
+   * longer payable and changes nothing.
+   */
+  @EventPattern(patternOfEvent(PaymentSucceededSchema))
+  async onPaymentSucceeded(@Payload() evt: PaymentSucceeded) {
+    await this.db.transaction(async (em) => {
+      const rows: { product_id: string; quantity: number; total_minor: string; currency: string }[] = await queryRows(em,
+        `UPDATE orders SET status = 'paid', paid_at = now(), attempt_id = $2, channel = $3
+         WHERE id = $1 AND status = ANY($4)
+         RETURNING product_id, quantity, total_minor, currency`,
+        [evt.orderId, evt.attemptId, evt.channel, PAYABLE],
+      );
+      if (rows.length === 0) return this.alreadyPaid(em, evt);
+      const o = rows[0];
+      const amount = evt.amount!;
+      if (BigInt(o.total_minor) !== amount.minorAmount || o.currency !== amount.currency) {
+        throw new AppError('ORDER.PAYMENT_AMOUNT_MISMATCH', `order ${evt.orderId} totals ${o.total_minor} ${o.currency} but ${amount.minorAmount} ${amount.currency} was paid`, 409);
+      }
+      const paid = { pattern: patternOfEvent(OrderPaidSchema), data: create(OrderPaidSchema, { orderId: evt.orderId, attemptId: evt.attemptId, channel: evt.channel, amount }) };
+      // The catalog sells the keys while this transaction holds the order row; if it fails,
+      // nothing commits and the event is delivered again.
+      const sold = await this.fulfilment.sellKeys(evt.orderId);
+      if (sold) return this.fulfilment.deliver(em, evt.orderId, sold, [paid]);
+      // Paid after expiry, and its keys were sold meanwhile: it waits for stock, keeping the payment.
+      await this.outbox.withEvents(
+        em,
+        `UPDATE orders SET status = 'paid_awaiting_stock' WHERE id = $1 AND status = 'paid' RETURNING id`,
+        [evt.orderId],
+        [paid, { pattern: patternOfEvent(OrderAwaitingStockSchema), data: create(OrderAwaitingStockSchema, { orderId: evt.orderId, productId: o.product_id, quantity: o.quantity }) }],
+      );
+      this.log.warn({ orderId: evt.orderId, productId: o.product_id }, 'paid after expiry with no keys left: waiting for stock');
+    });
+  }
+
+  /** Keys came back on the shelf: orders waiting for this product may now be served. */
+  @EventPattern(patternOfEvent(KeysImportedSchema))
+  async onKeysImported(@Payload() evt: KeysImported) {
+    await this.fulfilment.deliverWaiting(evt.productId);
+  }
+
+  @EventPattern(patternOfEvent(KeysReleasedSchema))
+  async onKeysReleased(@Payload() evt: KeysReleased) {
+    await this.fulfilment.deliverWaiting(evt.productId);
+  }
+
+  /** The order was paid before: the same attempt again is a replay; another attempt is a double payment. */
+  private async alreadyPaid(em: EntityManager, evt: PaymentSucceeded): Promise<void> {
+    const rows: { status: string; attempt_id: string | null }[] = await em.query('SELECT status, attempt_id FROM orders WHERE id = $1', [evt.orderId]);
+    if (rows.length === 0) throw new AppError('ORDER.NOT_FOUND', `payment for unknown order ${evt.orderId}`, 404);
+    if (rows[0].attempt_id && rows[0].attempt_id !== evt.attemptId) {
+      // Refunding the extra payment belongs to payments (a later issue); until then it must be seen.
+      this.log.warn({ orderId: evt.orderId, keptAttempt: rows[0].attempt_id, extraAttempt: evt.attemptId, channel: evt.channel }, 'order paid twice: the extra payment needs a refund');
+    }
+  }
+}
+
+/** The safety net: retries waiting orders now and then, whatever events were seen. */
+@Injectable()
+export class WaitingStockRetry implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(WaitingStockRetry.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(private readonly fulfilment: Fulfilment, @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.fulfilment.deliverWaiting().catch((e) => { this.log.error({ err: e }, 'retrying orders waiting for stock failed'); return 0; }).finally(() => (this.running = undefined));
+    }, this.config.STOCK_RETRY_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
