@@ -86,6 +86,35 @@ describe('checkout with Alipay through the public API', () => {
     expect(other.body).toMatchObject(API_ERROR);
   });
 
+  it('a buyer finds an order by id or email with the query password; a wrong one reveals nothing, and guessing is cut off', async () => {
+    const email = buyerEmail();
+    const short = await request(gateway, 'POST', '/api/v1/orders', { body: { productId, quantity: 1, email, queryPassword: 'seven77' } });
+    expect(short.status).toBe(400);
+    const placed = await request(gateway, 'POST', '/api/v1/orders', { body: { productId, quantity: 1, email, queryPassword: 'correct-horse-9' } });
+    expect(placed.status).toBe(201);
+    const id = placed.body.id;
+
+    const byId = await request(gateway, 'POST', '/api/v1/orders/lookup', { body: { orderId: id, queryPassword: 'correct-horse-9' } });
+    expect(byId.status).toBe(200);
+    expect(byId.body.items).toEqual([expect.objectContaining({ id, status: 'awaiting_payment', accessToken: expect.any(String) })]);
+    expect((await request(gateway, 'GET', `/api/v1/orders/${id}`, { token: byId.body.items[0].accessToken })).status).toBe(200);
+    const byEmail = await request(gateway, 'POST', '/api/v1/orders/lookup', { body: { email: email.toUpperCase(), queryPassword: 'correct-horse-9' } });
+    expect(byEmail.body.items.map((o: { id: string }) => o.id)).toEqual([id]);
+
+    // A wrong password and an order that does not exist look the same.
+    const wrong = await request(gateway, 'POST', '/api/v1/orders/lookup', { body: { orderId: id, queryPassword: 'wrong-horse-9' } });
+    const unknown = await request(gateway, 'POST', '/api/v1/orders/lookup', { body: { orderId: '00000000-0000-4000-8000-000000000000', queryPassword: 'wrong-horse-9' } });
+    expect([wrong.status, wrong.body]).toEqual([200, { items: [] }]);
+    expect([unknown.status, unknown.body]).toEqual([200, { items: [] }]);
+
+    // Five failures for one order, then even the right password is refused for a while.
+    for (let i = 0; i < 4; i++) expect((await request(gateway, 'POST', '/api/v1/orders/lookup', { body: { orderId: id, queryPassword: `guess-${i}-horse` } })).body).toEqual({ items: [] });
+    const limited = await request(gateway, 'POST', '/api/v1/orders/lookup', { body: { orderId: id, queryPassword: 'correct-horse-9' } });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: { code: 'LOOKUP.RATE_LIMITED' } });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('a wrong access token looks like a missing order (404)', async () => {
     const order = await placeOrder(gateway, productId, 1);
     const r = await request(gateway, 'GET', `/api/v1/orders/${order.id}`, { token: `ot_${randomBytes(24).toString('base64url')}` });

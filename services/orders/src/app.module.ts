@@ -4,6 +4,8 @@ import { PersistenceModule, PlatformModule } from '@cardshop/platform';
 import { ExpireOrdersService } from './expire-orders/expire-orders.service';
 import { GetOrderController } from './get-order/get-order.controller';
 import { OrdersInit1732500000000 } from './migrations/1732500000000-orders-init';
+import { LookupFailures1733100000000 } from './migrations/1733100000000-lookup-failures';
+import { LookupLimiter } from './lookup/lookup-limiter';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
 import { OrdersOps } from './orders.ops';
 import { Fulfilment, FulfilmentController, WaitingStockRetry } from './fulfilment/fulfilment.controller';
@@ -11,7 +13,7 @@ import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
 const controllers = [PlaceOrderController, GetOrderController, FulfilmentController];
-const migrations = [...messagingMigrations, OrdersInit1732500000000];
+const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000];
 
 @Module({})
 export class AppModule {
@@ -25,6 +27,7 @@ export class AppModule {
         { provide: AccessTokens, useValue: new AccessTokens(config.ACCESS_TOKEN_SECRET) },
         ExpireOrdersService,
         Fulfilment,
+        LookupLimiter,
         WaitingStockRetry,
         OrdersOps,
       ],

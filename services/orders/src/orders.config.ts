@@ -12,6 +12,11 @@ export const ordersConfigSchema = baseConfigSchema.extend({
    * How often orders paid after expiry that found no keys are tried again, whatever events were
    * seen (restocks and releases try them at once).
    */
+  /** Failed lookups allowed per order or email within the window (guessing query passwords). */
+  LOOKUP_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Failed lookups allowed per client address within the window (scanning many orders). */
+  LOOKUP_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+  LOOKUP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   STOCK_RETRY_MS: z.coerce.number().int().min(100).default(30000),
 });
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

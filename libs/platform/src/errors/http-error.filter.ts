@@ -27,6 +27,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const { status, body } = toHttpError(err);
     if (status >= 500) this.log.error({ err }, 'unhandled error on HTTP route');
+    // A rate limit says when to come back (RFC 9110 Retry-After), from `details.retryAfterSeconds`.
+    const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
     res.status(status).json({ error: body });
   }
 }

@@ -12,7 +12,7 @@ const placeOrderBody = z.object({
   productId: z.string().min(1).max(64),
   quantity: z.number().int().min(1).max(1000),
   email: z.string().email().max(254),
-  queryPassword: z.string().min(4).max(128).optional(),
+  queryPassword: z.string().min(8, 'queryPassword must be at least 8 characters').max(128).optional(),
   country: z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166 alpha-2 code').optional(),
   couponCode: z.string().max(64).optional(),
 }).strict();
@@ -40,9 +40,9 @@ export class OrdersController {
 
   @Post('lookup')
   @HttpCode(200)
-  async lookup(@Body() body: unknown) {
+  async lookup(@Body() body: unknown, @Req() req: Request) {
     const b = parseInput(lookupBody, body);
-    const r = await this.rpc.call(OrdersService.method.lookupOrders, { orderId: b.orderId ?? '', email: b.email ?? '', queryPassword: b.queryPassword });
+    const r = await this.rpc.call(OrdersService.method.lookupOrders, { orderId: b.orderId ?? '', email: b.email ?? '', queryPassword: b.queryPassword, clientIp: req.ip ?? '' });
     return { items: r.items.map((i) => ({ ...publicOrder(i.order!), accessToken: i.accessToken })) };
   }
 

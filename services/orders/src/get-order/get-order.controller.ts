@@ -8,11 +8,11 @@ import { badRequest, notFound, isUuid } from '@cardshop/platform';
 import { AccessTokens } from '../place-order/access-token';
 import { verifyQueryPassword } from '../place-order/query-password';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from '../order-row';
-
+import { LookupLimiter } from '../lookup/lookup-limiter';
 
 @Controller()
 export class GetOrderController {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tokens: AccessTokens) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tokens: AccessTokens, private readonly limiter: LookupLimiter) {}
 
   /** A wrong token answers exactly like a missing order, so ids cannot be probed. */
   @MessagePattern(patternOfMethod(OrdersService.method.getOrder))
@@ -23,22 +23,27 @@ export class GetOrderController {
     return create(GetOrderResponseSchema, { order: toOrder(rows[0]) });
   }
 
-  /** Finds a buyer's orders by order id or email plus the query password chosen at checkout. */
+  /**
+   * Finds a buyer's orders by order id or email plus the query password chosen at checkout. A
+   * wrong password, an unknown order and an unknown email all answer the same empty list; failed
+   * lookups are limited (LookupLimiter), so passwords cannot be guessed.
+   */
   @MessagePattern(patternOfMethod(OrdersService.method.lookupOrders))
   async lookup(@Payload() req: LookupOrdersRequest) {
     if (!req.queryPassword) throw badRequest('LOOKUP.PASSWORD_REQUIRED', 'queryPassword is required');
-    let rows: OrderRow[];
+    if (!req.orderId && !req.email) throw badRequest('LOOKUP.CRITERIA_REQUIRED', 'give orderId or email together with queryPassword');
+    const subject = req.orderId ? `order:${req.orderId.toLowerCase()}` : `email:${req.email.toLowerCase()}`;
+    await this.limiter.check(subject, req.clientIp);
+    let rows: OrderRow[] = [];
     if (req.orderId) {
-      if (!isUuid(req.orderId)) return create(LookupOrdersResponseSchema, { items: [] });
-      rows = await this.db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [req.orderId]);
-    } else if (req.email) {
-      rows = await this.db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE lower(email) = lower($1) ORDER BY created_at DESC LIMIT 50`, [req.email]);
+      if (isUuid(req.orderId)) rows = await this.db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [req.orderId]);
     } else {
-      throw badRequest('LOOKUP.CRITERIA_REQUIRED', 'give orderId or email together with queryPassword');
+      rows = await this.db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE lower(email) = lower($1) ORDER BY created_at DESC LIMIT 50`, [req.email]);
     }
-    const matches = await Promise.all(rows.map(async (r) => ((await verifyQueryPassword(req.queryPassword, r.query_password_hash)) ? r : undefined)));
-    return create(LookupOrdersResponseSchema, {
-      items: matches.filter((r): r is OrderRow => !!r).map((r) => ({ order: toOrder(r), accessToken: this.tokens.issue(r.id) })),
-    });
+    const matches = (await Promise.all(rows.map(async (r) => ((await verifyQueryPassword(req.queryPassword, r.query_password_hash)) ? r : undefined)))).filter(
+      (r): r is OrderRow => !!r,
+    );
+    if (matches.length === 0) await this.limiter.failed(subject, req.clientIp);
+    return create(LookupOrdersResponseSchema, { items: matches.map((r) => ({ order: toOrder(r), accessToken: this.tokens.issue(r.id) })) });
   }
 }

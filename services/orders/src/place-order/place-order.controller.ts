@@ -75,7 +75,7 @@ export class PlaceOrderController {
     if (!isUuid(req.productId)) throw badRequest('ORDER.INVALID_PRODUCT', 'productId must be a product id');
     if (!Number.isInteger(req.quantity) || req.quantity < 1 || req.quantity > 1000) throw badRequest('ORDER.INVALID_QUANTITY', 'quantity must be a whole number from 1 to 1000');
     if (!EMAIL.test(req.email)) throw badRequest('ORDER.INVALID_EMAIL', 'email is not a valid address');
-    if (req.queryPassword && (req.queryPassword.length < 4 || req.queryPassword.length > 128)) throw badRequest('ORDER.INVALID_QUERY_PASSWORD', 'queryPassword must be 4 to 128 characters');
+    if (req.queryPassword && (req.queryPassword.length < 8 || req.queryPassword.length > 128)) throw badRequest('ORDER.INVALID_QUERY_PASSWORD', 'queryPassword must be 8 to 128 characters');
     if (req.country && !/^[A-Za-z]{2}$/.test(req.country)) throw badRequest('ORDER.INVALID_COUNTRY', 'country must be an ISO 3166 alpha-2 code');
     if (req.idempotencyKey.length > 200) throw badRequest('IDEMPOTENCY.KEY_TOO_LONG', 'Idempotency-Key must be at most 200 characters');
   }
