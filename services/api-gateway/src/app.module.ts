@@ -7,6 +7,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { OrdersController } from './orders/orders.controller';
 import { ProductsController } from './products/products.controller';
 import { OpsApiController, SellerController } from './seller/seller.controller';
+import { SellerAuth } from './seller/seller-auth';
 import { StorefrontController } from './storefront/storefront.controller';
 
 const controllers = [ProductsController, OrdersController, OrderEventsController, OpsApiController, SellerController, StorefrontController];
@@ -18,7 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [PlatformModule.forRoot(config as BaseConfig), ServiceMessagingModule.forRoot(config as BaseConfig, { durable: false })],
       controllers,
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, OrderEventsService],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, OrderEventsService, SellerAuth],
     };
   }
 }

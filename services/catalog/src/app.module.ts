@@ -6,12 +6,14 @@ import { CatalogOps } from './catalog.ops';
 import { CardKeyCipher } from './card-keys/card-key.cipher';
 import { ImportKeysController } from './card-keys/import-keys.controller';
 import { CatalogInit1732500000000 } from './migrations/1732500000000-catalog-init';
+import { SellerInventory1733100000000 } from './migrations/1733100000000-seller-inventory';
+import { LowStockAlerts } from './card-keys/low-stock';
 import { ProductsController } from './products/products.controller';
 import { ReservationsController } from './reservations/reservations.controller';
 import { SellersController } from './sellers/sellers.controller';
 
 const controllers = [SellersController, ProductsController, ImportKeysController, ReservationsController];
-const migrations = [...messagingMigrations, CatalogInit1732500000000];
+const migrations = [...messagingMigrations, CatalogInit1732500000000, SellerInventory1733100000000];
 
 @Module({})
 export class AppModule {
@@ -24,6 +26,7 @@ export class AppModule {
         { provide: CATALOG_CONFIG, useValue: config },
         { provide: CardKeyCipher, useValue: new CardKeyCipher(config.CARD_KEY_ENCRYPTION_KEY) },
         CatalogOps,
+        LowStockAlerts,
       ],
     };
   }

@@ -1,22 +1,45 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { CatalogService, SettlementService } from '@cardshop/contracts';
+import { CatalogService, SettlementService, type Product } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
 import { OpsGuard, parseInput } from '@cardshop/platform';
-import { bearerToken } from '../shared/bearer';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
+import { publicMoney, publicProduct } from '../shared/public-shapes';
+import { keysFromImport } from './key-import';
+import { SellerAuth } from './seller-auth';
 
 const sellerBody = z.object({ name: z.string().min(1).max(120), email: z.string().email(), currency: z.string().regex(/^[A-Za-z]{3,4}$/).optional() }).strict();
-const productBody = z.object({
+const money = z.object({ minor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Za-z]{3,4}$/).optional() }).strict();
+const wholesale = z.array(z.object({ fromQuantity: z.number().int().min(2).max(1000), price: money }).strict()).max(10);
+const productFields = {
   title: z.string().min(1).max(200),
-  description: z.string().max(5000).optional(),
-  price: z.object({ minor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Za-z]{3,4}$/).optional() }).strict(),
-  minQuantity: z.number().int().min(1).max(1000).optional(),
-  maxQuantity: z.number().int().min(1).max(1000).optional(),
-  countries: z.array(z.string().regex(/^[A-Za-z]{2}$/)).max(250).optional(),
-}).strict();
-const keysBody = z.object({ keys: z.array(z.string().min(1).max(1000)).min(1).max(5000) }).strict();
+  description: z.string().max(5000),
+  price: money,
+  minQuantity: z.number().int().min(1).max(1000),
+  maxQuantity: z.number().int().min(1).max(1000),
+  countries: z.array(z.string().regex(/^[A-Za-z]{2}$/)).max(250),
+  /** At most this many keys per buyer (email) over their orders; 0 = no limit. */
+  perBuyerLimit: z.number().int().min(0).max(100_000),
+  /** Volume prices (批发价): from a quantity on, each key costs `price`. */
+  wholesale,
+  /** Tell the seller when available keys drop below this; 0 = never. */
+  lowStockThreshold: z.number().int().min(0).max(1_000_000),
+};
+const productBody = z.object({ ...productFields, title: productFields.title, price: money }).partial({ description: true, minQuantity: true, maxQuantity: true, countries: true, perBuyerLimit: true, wholesale: true, lowStockThreshold: true }).strict();
+const productPatch = z.object({ ...productFields, active: z.boolean() }).partial().strict();
+
+const tiers = (w: z.infer<typeof wholesale>) => w.map((t) => ({ fromQuantity: t.fromQuantity, unitPrice: { minorAmount: BigInt(t.price.minor), currency: (t.price.currency ?? '').toUpperCase() } }));
+
+/** What a seller sees of their own product. */
+function sellerProduct(p: Product) {
+  return {
+    ...publicProduct(p, true),
+    active: p.active,
+    perBuyerLimit: p.perBuyerLimit,
+    lowStockThreshold: p.lowStockThreshold,
+    wholesale: p.wholesale.map((t) => ({ fromQuantity: t.fromQuantity, price: publicMoney(t.unitPrice) })),
+  };
+}
 
 @Controller('api/v1/ops')
 @UseGuards(OpsGuard)
@@ -35,52 +58,94 @@ export class OpsApiController {
 
 @Controller('api/v1/seller')
 export class SellerController {
-  private readonly cache = new Map<string, { sellerId: string; until: number }>();
-
-  constructor(private readonly rpc: TypedRpc, @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(private readonly rpc: TypedRpc, private readonly auth: SellerAuth) {}
 
   @Post('products')
   @HttpCode(201)
   async createProduct(@Body() body: unknown, @Req() req: Request) {
-    const sellerId = await this.seller(req);
+    const sellerId = await this.auth.seller(req);
     const b = parseInput(productBody, body);
     const r = await this.rpc.call(CatalogService.method.createProduct, {
       sellerId, title: b.title, description: b.description ?? '', price: { minorAmount: BigInt(b.price.minor), currency: (b.price.currency ?? '').toUpperCase() },
       minQuantity: b.minQuantity ?? 0, maxQuantity: b.maxQuantity ?? 0, countries: b.countries ?? [],
+      perBuyerLimit: b.perBuyerLimit ?? 0, wholesale: tiers(b.wholesale ?? []), lowStockThreshold: b.lowStockThreshold ?? 0,
     });
     return { id: r.productId };
   }
 
+  /** Changes the fields given; `active: false` unlists the product (its keys stay). */
+  @Patch('products/:id')
+  async updateProduct(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+    const sellerId = await this.auth.seller(req);
+    const b = parseInput(productPatch, body);
+    const r = await this.rpc.call(CatalogService.method.updateProduct, {
+      sellerId, productId: id, title: b.title, description: b.description,
+      price: b.price ? { minorAmount: BigInt(b.price.minor), currency: (b.price.currency ?? '').toUpperCase() } : undefined,
+      minQuantity: b.minQuantity, maxQuantity: b.maxQuantity, perBuyerLimit: b.perBuyerLimit, lowStockThreshold: b.lowStockThreshold, active: b.active,
+      setCountries: b.countries !== undefined, countries: b.countries ?? [], setWholesale: b.wholesale !== undefined, wholesale: tiers(b.wholesale ?? []),
+    });
+    return sellerProduct(r.product!);
+  }
+
+  /** Unlists the product: no new orders; its keys, orders and sales stay. */
+  @Delete('products/:id')
+  async unlistProduct(@Param('id') id: string, @Req() req: Request) {
+    const sellerId = await this.auth.seller(req);
+    const r = await this.rpc.call(CatalogService.method.updateProduct, { sellerId, productId: id, active: false });
+    return sellerProduct(r.product!);
+  }
+
+  /** Imports keys as `{ keys: [] }`, `{ text }` (one per line) or `{ csv, column? }`; one batch per import. */
   @Post('products/:id/keys')
   @HttpCode(200)
   async importKeys(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
-    const sellerId = await this.seller(req);
-    const b = parseInput(keysBody, body);
-    const r = await this.rpc.call(CatalogService.method.importKeys, { sellerId, productId: id, keys: b.keys }, { timeoutMs: 30000 });
+    const sellerId = await this.auth.seller(req);
+    const keys = keysFromImport(body);
+    const r = await this.rpc.call(CatalogService.method.importKeys, { sellerId, productId: id, keys }, { timeoutMs: 30000 });
     return { batchId: r.batchId, imported: r.imported, duplicates: r.duplicates };
+  }
+
+  @Get('products/:id/batches')
+  async batches(@Param('id') id: string, @Req() req: Request) {
+    const sellerId = await this.auth.seller(req);
+    const r = await this.rpc.call(CatalogService.method.listKeyBatches, { sellerId, productId: id });
+    return {
+      items: r.batches.map((b) => ({
+        batchId: b.batchId, imported: b.imported, duplicates: b.duplicates, available: b.available, reserved: b.reserved, sold: b.sold, withdrawn: b.withdrawn,
+        createdAt: new Date(Number(b.createdAtMs)).toISOString(),
+      })),
+    };
+  }
+
+  /** Withdraws the batch's unsold keys; keys held by orders or sold stay theirs. */
+  @Delete('products/:id/batches/:batchId')
+  async withdrawBatch(@Param('id') id: string, @Param('batchId') batchId: string, @Req() req: Request) {
+    const sellerId = await this.auth.seller(req);
+    const r = await this.rpc.call(CatalogService.method.withdrawKeyBatch, { sellerId, productId: id, batchId });
+    return { withdrawn: r.withdrawn, reserved: r.reserved, sold: r.sold };
   }
 
   @Get('products/:id')
   async stock(@Param('id') id: string, @Req() req: Request) {
-    const sellerId = await this.seller(req);
+    const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(CatalogService.method.getProductStock, { sellerId, productId: id });
     return { id: r.productId, stock: r.stock, sold: r.sold, reserved: r.reserved };
   }
 
   @Get('balance')
   async balance(@Req() req: Request) {
-    const sellerId = await this.seller(req);
+    const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(SettlementService.method.getSellerBalance, { sellerId });
     return { balances: r.balances.map((b) => ({ currency: b.currency, pending: Number(b.pending), available: Number(b.available), withdrawing: Number(b.withdrawing) })) };
   }
 
-  private async seller(req: Request): Promise<string> {
-    const key = bearerToken(req);
-    const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.sellerId;
-    const r = await this.rpc.call(CatalogService.method.authenticateSeller, { apiKey: key });
-    if (this.cache.size > 10000) this.cache.clear();
-    this.cache.set(key, { sellerId: r.sellerId, until: Date.now() + this.config.SELLER_AUTH_CACHE_MS });
-    return r.sellerId;
+  /** A new API key, shown only here; the old one stops working at once, on every gateway. */
+  @Post('api-key/rotate')
+  @HttpCode(201)
+  async rotateKey(@Req() req: Request) {
+    const sellerId = await this.auth.seller(req);
+    const r = await this.rpc.call(CatalogService.method.rotateSellerApiKey, { sellerId });
+    this.auth.forget(sellerId);
+    return { apiKey: r.apiKey };
   }
 }

@@ -8,7 +8,11 @@ export const attemptStatusName = (s: AttemptStatus): string => AttemptStatus[s]?
 
 export function publicProduct(p: Product, detail = false) {
   const base = { id: p.id, title: p.title, price: publicMoney(p.price), currency: p.price?.currency ?? '', stock: p.stock, sellerId: p.sellerId };
-  return detail ? { ...base, description: p.description, minQuantity: p.minQuantity, maxQuantity: p.maxQuantity, countries: p.countries } : base;
+  if (!detail) return base;
+  return {
+    ...base, description: p.description, minQuantity: p.minQuantity, maxQuantity: p.maxQuantity, countries: p.countries,
+    perBuyerLimit: p.perBuyerLimit, wholesale: p.wholesale.map((t) => ({ fromQuantity: t.fromQuantity, price: publicMoney(t.unitPrice) })),
+  };
 }
 
 export function publicNextAction(a: NextAction | undefined, qrImageBase: string) {

@@ -11,10 +11,14 @@ import {
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
 import { AppError, badRequest, conflict, notFound } from '@cardshop/platform';
 import { CardKeyCipher } from '../card-keys/card-key.cipher';
+import { LowStockAlerts } from '../card-keys/low-stock';
 import { CATALOG_CONFIG, type CatalogConfig } from '../catalog.config';
 import { assertUuid } from '../products/products.controller';
 
-interface Reserved { seller_id: string; title: string; price_minor: string; currency: string; min_quantity: number; max_quantity: number; got: string; expires_at: Date }
+interface Reserved {
+  seller_id: string; title: string; unit_price: string; currency: string; min_quantity: number; max_quantity: number; got: string; expires_at: Date;
+  per_buyer_limit: number; watch_stock: boolean;
+}
 
 /**
  * Keys are reserved when an order is placed (so a paid order always has its keys), sold when the
@@ -28,6 +32,7 @@ export class ReservationsController {
     private readonly inbox: Inbox,
     @Inject(CardKeyCipher) private readonly cipher: CardKeyCipher,
     @Inject(CATALOG_CONFIG) private readonly config: CatalogConfig,
+    private readonly lowStock: LowStockAlerts,
   ) {}
 
   @MessagePattern(patternOfMethod(CatalogService.method.reserveKeys))
@@ -38,7 +43,13 @@ export class ReservationsController {
     // reserve them only if there are enough, and record the reservation (idempotent per order:
     // a retry finds the existing row).
     const rows: Reserved[] = await this.db.query(
-      `WITH p AS (SELECT id, seller_id, title, price_minor, currency, min_quantity, max_quantity FROM products WHERE id = $1 AND active),
+      `WITH p AS (
+         SELECT id, seller_id, title, currency, min_quantity, max_quantity, per_buyer_limit,
+                low_stock_threshold > 0 AND NOT low_stock_alerted AS watch_stock,
+                -- The highest volume tier the quantity reaches, else the list price.
+                COALESCE((SELECT (t->>'unitPriceMinor')::bigint FROM jsonb_array_elements(wholesale) t
+                          WHERE (t->>'fromQuantity')::int <= $2 ORDER BY (t->>'fromQuantity')::int DESC LIMIT 1), price_minor) AS unit_price
+         FROM products WHERE id = $1 AND active),
        existing AS (SELECT quantity FROM reservations WHERE order_id = $3),
        picked AS (
          SELECT k.id FROM card_keys k WHERE k.product_id = $1 AND k.status = 'available'
@@ -49,10 +60,11 @@ export class ReservationsController {
          FROM picked WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = $2 RETURNING k.id),
        res AS (
          INSERT INTO reservations (order_id, product_id, quantity, unit_price_minor, currency, expires_at)
-         SELECT $3, p.id, $2, p.price_minor, p.currency, now() + make_interval(secs => $4) FROM p
+         SELECT $3, p.id, $2, p.unit_price, p.currency, now() + make_interval(secs => $4) FROM p
          WHERE (SELECT count(*) FROM picked) = $2
          ON CONFLICT (order_id) DO NOTHING RETURNING expires_at)
-       SELECT p.seller_id, p.title, p.price_minor, p.currency, p.min_quantity, p.max_quantity,
+       SELECT p.seller_id, p.title, COALESCE((SELECT unit_price_minor FROM reservations WHERE order_id = $3), p.unit_price) AS unit_price, p.currency,
+              p.min_quantity, p.max_quantity, p.per_buyer_limit, p.watch_stock,
               COALESCE((SELECT quantity FROM existing), (SELECT count(*) FROM picked)) AS got,
               COALESCE((SELECT expires_at FROM res), (SELECT expires_at FROM reservations WHERE order_id = $3)) AS expires_at
        FROM p`,
@@ -67,8 +79,10 @@ export class ReservationsController {
       // Nothing was reserved: nobody gets half an order.
       throw new AppError('PRODUCT.INSUFFICIENT_STOCK', `only ${r.got} key(s) available`, 409, false, { available: Number(r.got) });
     }
-    const unit = BigInt(r.price_minor);
+    if (r.watch_stock) await this.db.transaction((em) => this.lowStock.check(em, req.productId));
+    const unit = BigInt(r.unit_price);
     return create(ReserveKeysResponseSchema, {
+      perBuyerLimit: r.per_buyer_limit,
       unitPrice: { minorAmount: unit, currency: r.currency },
       total: { minorAmount: unit * BigInt(req.quantity), currency: r.currency },
       sellerId: r.seller_id,
@@ -134,6 +148,7 @@ export class ReservationsController {
     if (sold < r.quantity) {
       throw new AppError('PRODUCT.INSUFFICIENT_STOCK', `order ${orderId} needs ${r.quantity} key(s); fewer are available`, 409, false, { needed: r.quantity });
     }
+    await this.lowStock.check(em, r.product_id);
     return { ...r, status: 'sold', sold: String(sold) };
   }
 

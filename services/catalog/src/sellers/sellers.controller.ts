@@ -5,15 +5,17 @@ import { DataSource } from 'typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import {
-  CatalogService, patternOfEvent, patternOfMethod, SellerCreatedSchema,
-  AuthenticateSellerResponseSchema, CreateSellerResponseSchema,
-  type AuthenticateSellerRequest, type CreateSellerRequest,
+  CatalogService, patternOfEvent, patternOfMethod, SellerApiKeyRotatedSchema, SellerCreatedSchema,
+  AuthenticateSellerResponseSchema, CreateSellerResponseSchema, RotateSellerApiKeyResponseSchema,
+  type AuthenticateSellerRequest, type CreateSellerRequest, type RotateSellerApiKeyRequest,
 } from '@cardshop/contracts';
 import { Outbox } from '@cardshop/messaging';
-import { badRequest, unauthorized } from '@cardshop/platform';
+import { badRequest, notFound, unauthorized } from '@cardshop/platform';
 
 /** Seller API keys are shown once; only their SHA-256 is stored (they are random, so no salt is needed). */
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest();
+
+const newApiKey = () => `sk_${randomBytes(24).toString('base64url')}`;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -29,7 +31,7 @@ export class SellersController {
     const currency = (req.currency || 'CNY').toUpperCase();
     if (!/^[A-Z]{3,4}$/.test(currency)) throw badRequest('SELLER.INVALID_CURRENCY', 'currency must be an ISO code or USDT');
     const id = randomUUID();
-    const apiKey = `sk_${randomBytes(24).toString('base64url')}`;
+    const apiKey = newApiKey();
     await this.db.transaction(async (em) => {
       await em.query('INSERT INTO sellers (id, name, email, currency, api_key_hash) VALUES ($1, $2, $3, $4, $5)', [id, name, req.email, currency, hashApiKey(apiKey)]);
       await this.outbox.enqueue(em, patternOfEvent(SellerCreatedSchema), create(SellerCreatedSchema, { sellerId: id, name, currency }));
@@ -42,5 +44,16 @@ export class SellersController {
     const rows: { id: string; name: string; currency: string }[] = await this.db.query('SELECT id, name, currency FROM sellers WHERE api_key_hash = $1', [hashApiKey(req.apiKey)]);
     if (rows.length === 0) throw unauthorized('SELLER.UNAUTHORIZED', 'the seller API key is not valid');
     return create(AuthenticateSellerResponseSchema, { sellerId: rows[0].id, name: rows[0].name, currency: rows[0].currency });
+  }
+
+  /** Replaces the seller's key; only the new key's hash is kept, so the old one fails from now on. */
+  @MessagePattern(patternOfMethod(CatalogService.method.rotateSellerApiKey))
+  async rotate(@Payload() req: RotateSellerApiKeyRequest) {
+    const apiKey = newApiKey();
+    const rotated = await this.outbox.withEvents(this.db, 'UPDATE sellers SET api_key_hash = $2 WHERE id = $1 RETURNING id', [req.sellerId, hashApiKey(apiKey)], [
+      { pattern: patternOfEvent(SellerApiKeyRotatedSchema), data: create(SellerApiKeyRotatedSchema, { sellerId: req.sellerId }) },
+    ]);
+    if (rotated.length === 0) throw notFound('SELLER.NOT_FOUND', 'no such seller');
+    return create(RotateSellerApiKeyResponseSchema, { apiKey });
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { CatalogService, OrderPlacedSchema, OrdersService, patternOfEvent, patternOfMethod, PlaceOrderResponseSchema, type PlaceOrderRequest } from '@cardshop/contracts';
@@ -42,16 +42,23 @@ export class PlaceOrderController {
     const total = reserved.total!;
     const passwordHash = req.queryPassword ? await hashQueryPassword(req.queryPassword) : null;
     try {
-      // The order and `OrderPlaced` in one statement.
-      const rows = await this.outbox.withEvents<OrderRow>(
-        this.db,
-        `INSERT INTO orders (id, status, product_id, seller_id, quantity, total_minor, currency, email, country, query_password_hash, idempotency_key, request_hash, expires_at)
-         VALUES ($1, 'awaiting_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, to_timestamp($12 / 1000.0)) RETURNING ${ORDER_COLUMNS}`,
-        [orderId, req.productId, reserved.sellerId, req.quantity, total.minorAmount, total.currency, req.email, req.country.toUpperCase(), passwordHash, req.idempotencyKey || null, requestHash, Number(reserved.expiresAtMs)],
-        [{ pattern: patternOfEvent(OrderPlacedSchema), data: create(OrderPlacedSchema, {
-          orderId, productId: req.productId, sellerId: reserved.sellerId, quantity: req.quantity, total, email: req.email, country: req.country.toUpperCase(),
-        }) }],
-      );
+      const insert = (db: DataSource | EntityManager) =>
+        // The order and `OrderPlaced` in one statement.
+        this.outbox.withEvents<OrderRow>(
+          db,
+          `INSERT INTO orders (id, status, product_id, seller_id, quantity, total_minor, currency, email, country, query_password_hash, idempotency_key, request_hash, expires_at)
+           VALUES ($1, 'awaiting_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, to_timestamp($12 / 1000.0)) RETURNING ${ORDER_COLUMNS}`,
+          [orderId, req.productId, reserved.sellerId, req.quantity, total.minorAmount, total.currency, req.email, req.country.toUpperCase(), passwordHash, req.idempotencyKey || null, requestHash, Number(reserved.expiresAtMs)],
+          [{ pattern: patternOfEvent(OrderPlacedSchema), data: create(OrderPlacedSchema, {
+            orderId, productId: req.productId, sellerId: reserved.sellerId, quantity: req.quantity, total, email: req.email, country: req.country.toUpperCase(),
+          }) }],
+        );
+      const rows = reserved.perBuyerLimit > 0
+        ? await this.db.transaction(async (em) => {
+            await this.assertWithinBuyerLimit(em, req, reserved.perBuyerLimit);
+            return insert(em);
+          })
+        : await insert(this.db);
       return create(PlaceOrderResponseSchema, { order: toOrder(rows[0]), accessToken: this.tokens.issue(orderId) });
     } catch (e) {
       // Lost an idempotency race, or the insert failed: give the keys back before answering.
@@ -61,6 +68,24 @@ export class PlaceOrderController {
         if (replay) return replay;
       }
       throw e;
+    }
+  }
+
+  /**
+   * A product's per-buyer limit counts every order of this email that holds or got keys. Orders
+   * of one buyer for one product are serialised by a transaction-scoped advisory lock, so two
+   * concurrent orders cannot both slip under the limit.
+   */
+  private async assertWithinBuyerLimit(em: EntityManager, req: PlaceOrderRequest, limit: number): Promise<void> {
+    await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`buyer-limit:${req.productId}:${req.email.toLowerCase()}`]);
+    const [r]: { bought: string }[] = await em.query(
+      `SELECT COALESCE(sum(quantity), 0) AS bought FROM orders
+       WHERE product_id = $1 AND lower(email) = lower($2) AND status NOT IN ('expired', 'cancelled', 'refunded')`,
+      [req.productId, req.email],
+    );
+    const bought = Number(r.bought);
+    if (bought + req.quantity > limit) {
+      throw conflict('ORDER.BUYER_LIMIT_REACHED', `this product is limited to ${limit} key(s) per buyer; you have ${bought}`, { limit, bought });
     }
   }
 

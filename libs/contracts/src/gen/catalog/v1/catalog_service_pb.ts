@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Product } from "./product_pb";
+import type { Product, WholesaleTier } from "./product_pb";
 import { file_catalog_v1_product } from "./product_pb";
 import type { Money } from "../../common/v1/money_pb";
 import { file_common_v1_money } from "../../common/v1/money_pb";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file catalog/v1/catalog_service.proto.
  */
 export const file_catalog_v1_catalog_service: GenFile = /*@__PURE__*/
-  fileDesc("CiBjYXRhbG9nL3YxL2NhdGFsb2dfc2VydmljZS5wcm90bxIKY2F0YWxvZy52MSJEChNDcmVhdGVTZWxsZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFZW1haWwYAiABKAkSEAoIY3VycmVuY3kYAyABKAkiOgoUQ3JlYXRlU2VsbGVyUmVzcG9uc2USEQoJc2VsbGVyX2lkGAEgASgJEg8KB2FwaV9rZXkYAiABKAkiLAoZQXV0aGVudGljYXRlU2VsbGVyUmVxdWVzdBIPCgdhcGlfa2V5GAEgASgJIk8KGkF1dGhlbnRpY2F0ZVNlbGxlclJlc3BvbnNlEhEKCXNlbGxlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGN1cnJlbmN5GAMgASgJIq0BChRDcmVhdGVQcm9kdWN0UmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSHwoFcHJpY2UYBCABKAsyEC5jb21tb24udjEuTW9uZXkSFAoMbWluX3F1YW50aXR5GAUgASgFEhQKDG1heF9xdWFudGl0eRgGIAEoBRIRCgljb3VudHJpZXMYByADKAkiKwoVQ3JlYXRlUHJvZHVjdFJlc3BvbnNlEhIKCnByb2R1Y3RfaWQYASABKAkiSAoRSW1wb3J0S2V5c1JlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDAoEa2V5cxgDIAMoCSJMChJJbXBvcnRLZXlzUmVzcG9uc2USEAoIYmF0Y2hfaWQYASABKAkSEAoIaW1wb3J0ZWQYAiABKAUSEgoKZHVwbGljYXRlcxgDIAEoBSIVChNMaXN0UHJvZHVjdHNSZXF1ZXN0IjoKFExpc3RQcm9kdWN0c1Jlc3BvbnNlEiIKBWl0ZW1zGAEgAygLMhMuY2F0YWxvZy52MS5Qcm9kdWN0IicKEUdldFByb2R1Y3RSZXF1ZXN0EhIKCnByb2R1Y3RfaWQYASABKAkiOgoSR2V0UHJvZHVjdFJlc3BvbnNlEiQKB3Byb2R1Y3QYASABKAsyEy5jYXRhbG9nLnYxLlByb2R1Y3QiPwoWR2V0UHJvZHVjdFN0b2NrUmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCSJcChdHZXRQcm9kdWN0U3RvY2tSZXNwb25zZRISCgpwcm9kdWN0X2lkGAEgASgJEg0KBXN0b2NrGAIgASgFEhAKCHJlc2VydmVkGAMgASgFEgwKBHNvbGQYBCABKAUiZQoSUmVzZXJ2ZUtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUSFwoLdHRsX3NlY29uZHMYBCABKANCAjACIqEBChNSZXNlcnZlS2V5c1Jlc3BvbnNlEiQKCnVuaXRfcHJpY2UYASABKAsyEC5jb21tb24udjEuTW9uZXkSHwoFdG90YWwYAiABKAsyEC5jb21tb24udjEuTW9uZXkSEQoJc2VsbGVyX2lkGAMgASgJEhUKDXByb2R1Y3RfdGl0bGUYBCABKAkSGQoNZXhwaXJlc19hdF9tcxgFIAEoA0ICMAIiJgoSUmVsZWFzZUtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJIicKE1JlbGVhc2VLZXlzUmVzcG9uc2USEAoIcmVsZWFzZWQYASABKAUiJQoRUmV2ZWFsS2V5c1JlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkiIgoSUmV2ZWFsS2V5c1Jlc3BvbnNlEgwKBGtleXMYASADKAkiPAoPU2VsbEtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhcKD3Rha2VfZnJvbV9zdG9jaxgCIAEoCCJLChBTZWxsS2V5c1Jlc3BvbnNlEhIKCnByb2R1Y3RfaWQYASABKAkSEQoJc2VsbGVyX2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFMpsHCg5DYXRhbG9nU2VydmljZRJRCgxDcmVhdGVTZWxsZXISHy5jYXRhbG9nLnYxLkNyZWF0ZVNlbGxlclJlcXVlc3QaIC5jYXRhbG9nLnYxLkNyZWF0ZVNlbGxlclJlc3BvbnNlEmMKEkF1dGhlbnRpY2F0ZVNlbGxlchIlLmNhdGFsb2cudjEuQXV0aGVudGljYXRlU2VsbGVyUmVxdWVzdBomLmNhdGFsb2cudjEuQXV0aGVudGljYXRlU2VsbGVyUmVzcG9uc2USVAoNQ3JlYXRlUHJvZHVjdBIgLmNhdGFsb2cudjEuQ3JlYXRlUHJvZHVjdFJlcXVlc3QaIS5jYXRhbG9nLnYxLkNyZWF0ZVByb2R1Y3RSZXNwb25zZRJLCgpJbXBvcnRLZXlzEh0uY2F0YWxvZy52MS5JbXBvcnRLZXlzUmVxdWVzdBoeLmNhdGFsb2cudjEuSW1wb3J0S2V5c1Jlc3BvbnNlElEKDExpc3RQcm9kdWN0cxIfLmNhdGFsb2cudjEuTGlzdFByb2R1Y3RzUmVxdWVzdBogLmNhdGFsb2cudjEuTGlzdFByb2R1Y3RzUmVzcG9uc2USSwoKR2V0UHJvZHVjdBIdLmNhdGFsb2cudjEuR2V0UHJvZHVjdFJlcXVlc3QaHi5jYXRhbG9nLnYxLkdldFByb2R1Y3RSZXNwb25zZRJaCg9HZXRQcm9kdWN0U3RvY2sSIi5jYXRhbG9nLnYxLkdldFByb2R1Y3RTdG9ja1JlcXVlc3QaIy5jYXRhbG9nLnYxLkdldFByb2R1Y3RTdG9ja1Jlc3BvbnNlEk4KC1Jlc2VydmVLZXlzEh4uY2F0YWxvZy52MS5SZXNlcnZlS2V5c1JlcXVlc3QaHy5jYXRhbG9nLnYxLlJlc2VydmVLZXlzUmVzcG9uc2USTgoLUmVsZWFzZUtleXMSHi5jYXRhbG9nLnYxLlJlbGVhc2VLZXlzUmVxdWVzdBofLmNhdGFsb2cudjEuUmVsZWFzZUtleXNSZXNwb25zZRJLCgpSZXZlYWxLZXlzEh0uY2F0YWxvZy52MS5SZXZlYWxLZXlzUmVxdWVzdBoeLmNhdGFsb2cudjEuUmV2ZWFsS2V5c1Jlc3BvbnNlEkUKCFNlbGxLZXlzEhsuY2F0YWxvZy52MS5TZWxsS2V5c1JlcXVlc3QaHC5jYXRhbG9nLnYxLlNlbGxLZXlzUmVzcG9uc2ViBnByb3RvMw", [file_catalog_v1_product, file_common_v1_money]);
+  fileDesc("CiBjYXRhbG9nL3YxL2NhdGFsb2dfc2VydmljZS5wcm90bxIKY2F0YWxvZy52MSJEChNDcmVhdGVTZWxsZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFZW1haWwYAiABKAkSEAoIY3VycmVuY3kYAyABKAkiOgoUQ3JlYXRlU2VsbGVyUmVzcG9uc2USEQoJc2VsbGVyX2lkGAEgASgJEg8KB2FwaV9rZXkYAiABKAkiLAoZQXV0aGVudGljYXRlU2VsbGVyUmVxdWVzdBIPCgdhcGlfa2V5GAEgASgJIk8KGkF1dGhlbnRpY2F0ZVNlbGxlclJlc3BvbnNlEhEKCXNlbGxlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGN1cnJlbmN5GAMgASgJIpECChRDcmVhdGVQcm9kdWN0UmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSHwoFcHJpY2UYBCABKAsyEC5jb21tb24udjEuTW9uZXkSFAoMbWluX3F1YW50aXR5GAUgASgFEhQKDG1heF9xdWFudGl0eRgGIAEoBRIRCgljb3VudHJpZXMYByADKAkSFwoPcGVyX2J1eWVyX2xpbWl0GAggASgFEiwKCXdob2xlc2FsZRgJIAMoCzIZLmNhdGFsb2cudjEuV2hvbGVzYWxlVGllchIbChNsb3dfc3RvY2tfdGhyZXNob2xkGAogASgFIvkDChRVcGRhdGVQcm9kdWN0UmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRISCgV0aXRsZRgDIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAQgASgJSAGIAQESHwoFcHJpY2UYBSABKAsyEC5jb21tb24udjEuTW9uZXkSGQoMbWluX3F1YW50aXR5GAYgASgFSAKIAQESGQoMbWF4X3F1YW50aXR5GAcgASgFSAOIAQESFQoNc2V0X2NvdW50cmllcxgIIAEoCBIRCgljb3VudHJpZXMYCSADKAkSHAoPcGVyX2J1eWVyX2xpbWl0GAogASgFSASIAQESFQoNc2V0X3dob2xlc2FsZRgLIAEoCBIsCgl3aG9sZXNhbGUYDCADKAsyGS5jYXRhbG9nLnYxLldob2xlc2FsZVRpZXISIAoTbG93X3N0b2NrX3RocmVzaG9sZBgNIAEoBUgFiAEBEhMKBmFjdGl2ZRgOIAEoCEgGiAEBQggKBl90aXRsZUIOCgxfZGVzY3JpcHRpb25CDwoNX21pbl9xdWFudGl0eUIPCg1fbWF4X3F1YW50aXR5QhIKEF9wZXJfYnV5ZXJfbGltaXRCFgoUX2xvd19zdG9ja190aHJlc2hvbGRCCQoHX2FjdGl2ZSI9ChVVcGRhdGVQcm9kdWN0UmVzcG9uc2USJAoHcHJvZHVjdBgBIAEoCzITLmNhdGFsb2cudjEuUHJvZHVjdCI+ChVMaXN0S2V5QmF0Y2hlc1JlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkiowEKCEtleUJhdGNoEhAKCGJhdGNoX2lkGAEgASgJEhAKCGltcG9ydGVkGAIgASgFEhIKCmR1cGxpY2F0ZXMYAyABKAUSEQoJYXZhaWxhYmxlGAQgASgFEhAKCHJlc2VydmVkGAUgASgFEgwKBHNvbGQYBiABKAUSEQoJd2l0aGRyYXduGAcgASgFEhkKDWNyZWF0ZWRfYXRfbXMYCCABKANCAjACIj8KFkxpc3RLZXlCYXRjaGVzUmVzcG9uc2USJQoHYmF0Y2hlcxgBIAMoCzIULmNhdGFsb2cudjEuS2V5QmF0Y2giUgoXV2l0aGRyYXdLZXlCYXRjaFJlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIYmF0Y2hfaWQYAyABKAkiTQoYV2l0aGRyYXdLZXlCYXRjaFJlc3BvbnNlEhEKCXdpdGhkcmF3bhgBIAEoBRIQCghyZXNlcnZlZBgCIAEoBRIMCgRzb2xkGAMgASgFIi4KGVJvdGF0ZVNlbGxlckFwaUtleVJlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJIi0KGlJvdGF0ZVNlbGxlckFwaUtleVJlc3BvbnNlEg8KB2FwaV9rZXkYASABKAkiKwoVQ3JlYXRlUHJvZHVjdFJlc3BvbnNlEhIKCnByb2R1Y3RfaWQYASABKAkiSAoRSW1wb3J0S2V5c1JlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDAoEa2V5cxgDIAMoCSJMChJJbXBvcnRLZXlzUmVzcG9uc2USEAoIYmF0Y2hfaWQYASABKAkSEAoIaW1wb3J0ZWQYAiABKAUSEgoKZHVwbGljYXRlcxgDIAEoBSIVChNMaXN0UHJvZHVjdHNSZXF1ZXN0IjoKFExpc3RQcm9kdWN0c1Jlc3BvbnNlEiIKBWl0ZW1zGAEgAygLMhMuY2F0YWxvZy52MS5Qcm9kdWN0IicKEUdldFByb2R1Y3RSZXF1ZXN0EhIKCnByb2R1Y3RfaWQYASABKAkiOgoSR2V0UHJvZHVjdFJlc3BvbnNlEiQKB3Byb2R1Y3QYASABKAsyEy5jYXRhbG9nLnYxLlByb2R1Y3QiPwoWR2V0UHJvZHVjdFN0b2NrUmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCSJcChdHZXRQcm9kdWN0U3RvY2tSZXNwb25zZRISCgpwcm9kdWN0X2lkGAEgASgJEg0KBXN0b2NrGAIgASgFEhAKCHJlc2VydmVkGAMgASgFEgwKBHNvbGQYBCABKAUiZQoSUmVzZXJ2ZUtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUSFwoLdHRsX3NlY29uZHMYBCABKANCAjACIroBChNSZXNlcnZlS2V5c1Jlc3BvbnNlEiQKCnVuaXRfcHJpY2UYASABKAsyEC5jb21tb24udjEuTW9uZXkSHwoFdG90YWwYAiABKAsyEC5jb21tb24udjEuTW9uZXkSEQoJc2VsbGVyX2lkGAMgASgJEhUKDXByb2R1Y3RfdGl0bGUYBCABKAkSGQoNZXhwaXJlc19hdF9tcxgFIAEoA0ICMAISFwoPcGVyX2J1eWVyX2xpbWl0GAYgASgFIiYKElJlbGVhc2VLZXlzUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSInChNSZWxlYXNlS2V5c1Jlc3BvbnNlEhAKCHJlbGVhc2VkGAEgASgFIiUKEVJldmVhbEtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJIiIKElJldmVhbEtleXNSZXNwb25zZRIMCgRrZXlzGAEgAygJIjwKD1NlbGxLZXlzUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg90YWtlX2Zyb21fc3RvY2sYAiABKAgiSwoQU2VsbEtleXNSZXNwb25zZRISCgpwcm9kdWN0X2lkGAEgASgJEhEKCXNlbGxlcl9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBTKOCgoOQ2F0YWxvZ1NlcnZpY2USUQoMQ3JlYXRlU2VsbGVyEh8uY2F0YWxvZy52MS5DcmVhdGVTZWxsZXJSZXF1ZXN0GiAuY2F0YWxvZy52MS5DcmVhdGVTZWxsZXJSZXNwb25zZRJjChJBdXRoZW50aWNhdGVTZWxsZXISJS5jYXRhbG9nLnYxLkF1dGhlbnRpY2F0ZVNlbGxlclJlcXVlc3QaJi5jYXRhbG9nLnYxLkF1dGhlbnRpY2F0ZVNlbGxlclJlc3BvbnNlElQKDUNyZWF0ZVByb2R1Y3QSIC5jYXRhbG9nLnYxLkNyZWF0ZVByb2R1Y3RSZXF1ZXN0GiEuY2F0YWxvZy52MS5DcmVhdGVQcm9kdWN0UmVzcG9uc2USSwoKSW1wb3J0S2V5cxIdLmNhdGFsb2cudjEuSW1wb3J0S2V5c1JlcXVlc3QaHi5jYXRhbG9nLnYxLkltcG9ydEtleXNSZXNwb25zZRJRCgxMaXN0UHJvZHVjdHMSHy5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaIC5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1Jlc3BvbnNlEksKCkdldFByb2R1Y3QSHS5jYXRhbG9nLnYxLkdldFByb2R1Y3RSZXF1ZXN0Gh4uY2F0YWxvZy52MS5HZXRQcm9kdWN0UmVzcG9uc2USWgoPR2V0UHJvZHVjdFN0b2NrEiIuY2F0YWxvZy52MS5HZXRQcm9kdWN0U3RvY2tSZXF1ZXN0GiMuY2F0YWxvZy52MS5HZXRQcm9kdWN0U3RvY2tSZXNwb25zZRJOCgtSZXNlcnZlS2V5cxIeLmNhdGFsb2cudjEuUmVzZXJ2ZUtleXNSZXF1ZXN0Gh8uY2F0YWxvZy52MS5SZXNlcnZlS2V5c1Jlc3BvbnNlEk4KC1JlbGVhc2VLZXlzEh4uY2F0YWxvZy52MS5SZWxlYXNlS2V5c1JlcXVlc3QaHy5jYXRhbG9nLnYxLlJlbGVhc2VLZXlzUmVzcG9uc2USVAoNVXBkYXRlUHJvZHVjdBIgLmNhdGFsb2cudjEuVXBkYXRlUHJvZHVjdFJlcXVlc3QaIS5jYXRhbG9nLnYxLlVwZGF0ZVByb2R1Y3RSZXNwb25zZRJXCg5MaXN0S2V5QmF0Y2hlcxIhLmNhdGFsb2cudjEuTGlzdEtleUJhdGNoZXNSZXF1ZXN0GiIuY2F0YWxvZy52MS5MaXN0S2V5QmF0Y2hlc1Jlc3BvbnNlEl0KEFdpdGhkcmF3S2V5QmF0Y2gSIy5jYXRhbG9nLnYxLldpdGhkcmF3S2V5QmF0Y2hSZXF1ZXN0GiQuY2F0YWxvZy52MS5XaXRoZHJhd0tleUJhdGNoUmVzcG9uc2USYwoSUm90YXRlU2VsbGVyQXBpS2V5EiUuY2F0YWxvZy52MS5Sb3RhdGVTZWxsZXJBcGlLZXlSZXF1ZXN0GiYuY2F0YWxvZy52MS5Sb3RhdGVTZWxsZXJBcGlLZXlSZXNwb25zZRJLCgpSZXZlYWxLZXlzEh0uY2F0YWxvZy52MS5SZXZlYWxLZXlzUmVxdWVzdBoeLmNhdGFsb2cudjEuUmV2ZWFsS2V5c1Jlc3BvbnNlEkUKCFNlbGxLZXlzEhsuY2F0YWxvZy52MS5TZWxsS2V5c1JlcXVlc3QaHC5jYXRhbG9nLnYxLlNlbGxLZXlzUmVzcG9uc2ViBnByb3RvMw", [file_catalog_v1_product, file_common_v1_money]);
 
 /**
  * CreateSellerRequest asks the catalog to register a new seller (an ops action).
@@ -189,6 +189,27 @@ export type CreateProductRequest = Message<"catalog.v1.CreateProductRequest"> & 
    * @generated from field: repeated string countries = 7;
    */
   countries: string[];
+
+  /**
+   * At most this many keys per buyer (email); 0 means no limit.
+   *
+   * @generated from field: int32 per_buyer_limit = 8;
+   */
+  perBuyerLimit: number;
+
+  /**
+   * Volume prices, each from a quantity on.
+   *
+   * @generated from field: repeated catalog.v1.WholesaleTier wholesale = 9;
+   */
+  wholesale: WholesaleTier[];
+
+  /**
+   * Tell the seller when available keys drop below this; 0 means never.
+   *
+   * @generated from field: int32 low_stock_threshold = 10;
+   */
+  lowStockThreshold: number;
 };
 
 /**
@@ -197,6 +218,370 @@ export type CreateProductRequest = Message<"catalog.v1.CreateProductRequest"> & 
  */
 export const CreateProductRequestSchema: GenMessage<CreateProductRequest> = /*@__PURE__*/
   messageDesc(file_catalog_v1_catalog_service, 4);
+
+/**
+ * UpdateProductRequest changes the fields that are set and leaves the others as they are.
+ *
+ * @generated from message catalog.v1.UpdateProductRequest
+ */
+export type UpdateProductRequest = Message<"catalog.v1.UpdateProductRequest"> & {
+  /**
+   * The seller making the change; only their own products can be changed.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+
+  /**
+   * The product to change.
+   *
+   * @generated from field: string product_id = 2;
+   */
+  productId: string;
+
+  /**
+   * A new title.
+   *
+   * @generated from field: optional string title = 3;
+   */
+  title?: string;
+
+  /**
+   * A new description.
+   *
+   * @generated from field: optional string description = 4;
+   */
+  description?: string;
+
+  /**
+   * A new price of one key (same currency as before).
+   *
+   * @generated from field: common.v1.Money price = 5;
+   */
+  price?: Money;
+
+  /**
+   * A new smallest quantity per order.
+   *
+   * @generated from field: optional int32 min_quantity = 6;
+   */
+  minQuantity?: number;
+
+  /**
+   * A new largest quantity per order.
+   *
+   * @generated from field: optional int32 max_quantity = 7;
+   */
+  maxQuantity?: number;
+
+  /**
+   * Whether countries is set (an empty list means everywhere).
+   *
+   * @generated from field: bool set_countries = 8;
+   */
+  setCountries: boolean;
+
+  /**
+   * The new countries, when set_countries.
+   *
+   * @generated from field: repeated string countries = 9;
+   */
+  countries: string[];
+
+  /**
+   * A new per-buyer limit; 0 removes it.
+   *
+   * @generated from field: optional int32 per_buyer_limit = 10;
+   */
+  perBuyerLimit?: number;
+
+  /**
+   * Whether wholesale is set (an empty list removes every tier).
+   *
+   * @generated from field: bool set_wholesale = 11;
+   */
+  setWholesale: boolean;
+
+  /**
+   * The new volume prices, when set_wholesale.
+   *
+   * @generated from field: repeated catalog.v1.WholesaleTier wholesale = 12;
+   */
+  wholesale: WholesaleTier[];
+
+  /**
+   * A new low-stock threshold; 0 turns the alert off.
+   *
+   * @generated from field: optional int32 low_stock_threshold = 13;
+   */
+  lowStockThreshold?: number;
+
+  /**
+   * List (true) or unlist (false) the product.
+   *
+   * @generated from field: optional bool active = 14;
+   */
+  active?: boolean;
+};
+
+/**
+ * Describes the message catalog.v1.UpdateProductRequest.
+ * Use `create(UpdateProductRequestSchema)` to create a new message.
+ */
+export const UpdateProductRequestSchema: GenMessage<UpdateProductRequest> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 5);
+
+/**
+ * UpdateProductResponse is the product as it now is.
+ *
+ * @generated from message catalog.v1.UpdateProductResponse
+ */
+export type UpdateProductResponse = Message<"catalog.v1.UpdateProductResponse"> & {
+  /**
+   * The product after the change.
+   *
+   * @generated from field: catalog.v1.Product product = 1;
+   */
+  product?: Product;
+};
+
+/**
+ * Describes the message catalog.v1.UpdateProductResponse.
+ * Use `create(UpdateProductResponseSchema)` to create a new message.
+ */
+export const UpdateProductResponseSchema: GenMessage<UpdateProductResponse> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 6);
+
+/**
+ * ListKeyBatchesRequest names a seller's product.
+ *
+ * @generated from message catalog.v1.ListKeyBatchesRequest
+ */
+export type ListKeyBatchesRequest = Message<"catalog.v1.ListKeyBatchesRequest"> & {
+  /**
+   * The seller who owns the product.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+
+  /**
+   * The product whose imports to list.
+   *
+   * @generated from field: string product_id = 2;
+   */
+  productId: string;
+};
+
+/**
+ * Describes the message catalog.v1.ListKeyBatchesRequest.
+ * Use `create(ListKeyBatchesRequestSchema)` to create a new message.
+ */
+export const ListKeyBatchesRequestSchema: GenMessage<ListKeyBatchesRequest> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 7);
+
+/**
+ * KeyBatch is one import of keys and what became of them.
+ *
+ * @generated from message catalog.v1.KeyBatch
+ */
+export type KeyBatch = Message<"catalog.v1.KeyBatch"> & {
+  /**
+   * The identifier of the import.
+   *
+   * @generated from field: string batch_id = 1;
+   */
+  batchId: string;
+
+  /**
+   * Keys added by the import.
+   *
+   * @generated from field: int32 imported = 2;
+   */
+  imported: number;
+
+  /**
+   * Keys of the import skipped because the product already had them.
+   *
+   * @generated from field: int32 duplicates = 3;
+   */
+  duplicates: number;
+
+  /**
+   * Keys of the batch still for sale.
+   *
+   * @generated from field: int32 available = 4;
+   */
+  available: number;
+
+  /**
+   * Keys of the batch held by orders awaiting payment.
+   *
+   * @generated from field: int32 reserved = 5;
+   */
+  reserved: number;
+
+  /**
+   * Keys of the batch sold.
+   *
+   * @generated from field: int32 sold = 6;
+   */
+  sold: number;
+
+  /**
+   * Keys of the batch taken off the shelf by the seller.
+   *
+   * @generated from field: int32 withdrawn = 7;
+   */
+  withdrawn: number;
+
+  /**
+   * When the import happened, in Unix milliseconds.
+   *
+   * @generated from field: int64 created_at_ms = 8 [jstype = JS_NUMBER];
+   */
+  createdAtMs: bigint;
+};
+
+/**
+ * Describes the message catalog.v1.KeyBatch.
+ * Use `create(KeyBatchSchema)` to create a new message.
+ */
+export const KeyBatchSchema: GenMessage<KeyBatch> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 8);
+
+/**
+ * ListKeyBatchesResponse lists the imports, newest first.
+ *
+ * @generated from message catalog.v1.ListKeyBatchesResponse
+ */
+export type ListKeyBatchesResponse = Message<"catalog.v1.ListKeyBatchesResponse"> & {
+  /**
+   * The product's imports.
+   *
+   * @generated from field: repeated catalog.v1.KeyBatch batches = 1;
+   */
+  batches: KeyBatch[];
+};
+
+/**
+ * Describes the message catalog.v1.ListKeyBatchesResponse.
+ * Use `create(ListKeyBatchesResponseSchema)` to create a new message.
+ */
+export const ListKeyBatchesResponseSchema: GenMessage<ListKeyBatchesResponse> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 9);
+
+/**
+ * WithdrawKeyBatchRequest names the batch to take off the shelf.
+ *
+ * @generated from message catalog.v1.WithdrawKeyBatchRequest
+ */
+export type WithdrawKeyBatchRequest = Message<"catalog.v1.WithdrawKeyBatchRequest"> & {
+  /**
+   * The seller who owns the product.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+
+  /**
+   * The product the batch belongs to.
+   *
+   * @generated from field: string product_id = 2;
+   */
+  productId: string;
+
+  /**
+   * The import to withdraw.
+   *
+   * @generated from field: string batch_id = 3;
+   */
+  batchId: string;
+};
+
+/**
+ * Describes the message catalog.v1.WithdrawKeyBatchRequest.
+ * Use `create(WithdrawKeyBatchRequestSchema)` to create a new message.
+ */
+export const WithdrawKeyBatchRequestSchema: GenMessage<WithdrawKeyBatchRequest> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 10);
+
+/**
+ * WithdrawKeyBatchResponse says what the withdrawal did.
+ *
+ * @generated from message catalog.v1.WithdrawKeyBatchResponse
+ */
+export type WithdrawKeyBatchResponse = Message<"catalog.v1.WithdrawKeyBatchResponse"> & {
+  /**
+   * Keys taken off the shelf now.
+   *
+   * @generated from field: int32 withdrawn = 1;
+   */
+  withdrawn: number;
+
+  /**
+   * Keys of the batch held by orders awaiting payment: they stay with those orders.
+   *
+   * @generated from field: int32 reserved = 2;
+   */
+  reserved: number;
+
+  /**
+   * Keys of the batch already sold: they stay sold.
+   *
+   * @generated from field: int32 sold = 3;
+   */
+  sold: number;
+};
+
+/**
+ * Describes the message catalog.v1.WithdrawKeyBatchResponse.
+ * Use `create(WithdrawKeyBatchResponseSchema)` to create a new message.
+ */
+export const WithdrawKeyBatchResponseSchema: GenMessage<WithdrawKeyBatchResponse> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 11);
+
+/**
+ * RotateSellerApiKeyRequest names the seller whose key to replace.
+ *
+ * @generated from message catalog.v1.RotateSellerApiKeyRequest
+ */
+export type RotateSellerApiKeyRequest = Message<"catalog.v1.RotateSellerApiKeyRequest"> & {
+  /**
+   * The seller.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+};
+
+/**
+ * Describes the message catalog.v1.RotateSellerApiKeyRequest.
+ * Use `create(RotateSellerApiKeyRequestSchema)` to create a new message.
+ */
+export const RotateSellerApiKeyRequestSchema: GenMessage<RotateSellerApiKeyRequest> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 12);
+
+/**
+ * RotateSellerApiKeyResponse carries the new key, shown only here.
+ *
+ * @generated from message catalog.v1.RotateSellerApiKeyResponse
+ */
+export type RotateSellerApiKeyResponse = Message<"catalog.v1.RotateSellerApiKeyResponse"> & {
+  /**
+   * The new secret API key.
+   *
+   * @generated from field: string api_key = 1;
+   */
+  apiKey: string;
+};
+
+/**
+ * Describes the message catalog.v1.RotateSellerApiKeyResponse.
+ * Use `create(RotateSellerApiKeyResponseSchema)` to create a new message.
+ */
+export const RotateSellerApiKeyResponseSchema: GenMessage<RotateSellerApiKeyResponse> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 13);
 
 /**
  * CreateProductResponse identifies the product just listed.
@@ -217,7 +602,7 @@ export type CreateProductResponse = Message<"catalog.v1.CreateProductResponse"> 
  * Use `create(CreateProductResponseSchema)` to create a new message.
  */
 export const CreateProductResponseSchema: GenMessage<CreateProductResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 5);
+  messageDesc(file_catalog_v1_catalog_service, 14);
 
 /**
  * ImportKeysRequest adds a batch of card keys to a seller's product.
@@ -252,7 +637,7 @@ export type ImportKeysRequest = Message<"catalog.v1.ImportKeysRequest"> & {
  * Use `create(ImportKeysRequestSchema)` to create a new message.
  */
 export const ImportKeysRequestSchema: GenMessage<ImportKeysRequest> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 6);
+  messageDesc(file_catalog_v1_catalog_service, 15);
 
 /**
  * ImportKeysResponse reports what one import batch added.
@@ -287,7 +672,7 @@ export type ImportKeysResponse = Message<"catalog.v1.ImportKeysResponse"> & {
  * Use `create(ImportKeysResponseSchema)` to create a new message.
  */
 export const ImportKeysResponseSchema: GenMessage<ImportKeysResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 7);
+  messageDesc(file_catalog_v1_catalog_service, 16);
 
 /**
  * ListProductsRequest asks for every product on sale; it has no filters yet.
@@ -302,7 +687,7 @@ export type ListProductsRequest = Message<"catalog.v1.ListProductsRequest"> & {
  * Use `create(ListProductsRequestSchema)` to create a new message.
  */
 export const ListProductsRequestSchema: GenMessage<ListProductsRequest> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 8);
+  messageDesc(file_catalog_v1_catalog_service, 17);
 
 /**
  * ListProductsResponse carries the products on sale.
@@ -323,7 +708,7 @@ export type ListProductsResponse = Message<"catalog.v1.ListProductsResponse"> & 
  * Use `create(ListProductsResponseSchema)` to create a new message.
  */
 export const ListProductsResponseSchema: GenMessage<ListProductsResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 9);
+  messageDesc(file_catalog_v1_catalog_service, 18);
 
 /**
  * GetProductRequest asks for one product.
@@ -344,7 +729,7 @@ export type GetProductRequest = Message<"catalog.v1.GetProductRequest"> & {
  * Use `create(GetProductRequestSchema)` to create a new message.
  */
 export const GetProductRequestSchema: GenMessage<GetProductRequest> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 10);
+  messageDesc(file_catalog_v1_catalog_service, 19);
 
 /**
  * GetProductResponse carries the product asked for.
@@ -365,7 +750,7 @@ export type GetProductResponse = Message<"catalog.v1.GetProductResponse"> & {
  * Use `create(GetProductResponseSchema)` to create a new message.
  */
 export const GetProductResponseSchema: GenMessage<GetProductResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 11);
+  messageDesc(file_catalog_v1_catalog_service, 20);
 
 /**
  * GetProductStockRequest asks for a seller's view of one of its products.
@@ -393,7 +778,7 @@ export type GetProductStockRequest = Message<"catalog.v1.GetProductStockRequest"
  * Use `create(GetProductStockRequestSchema)` to create a new message.
  */
 export const GetProductStockRequestSchema: GenMessage<GetProductStockRequest> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 12);
+  messageDesc(file_catalog_v1_catalog_service, 21);
 
 /**
  * GetProductStockResponse counts a product's keys by state.
@@ -435,7 +820,7 @@ export type GetProductStockResponse = Message<"catalog.v1.GetProductStockRespons
  * Use `create(GetProductStockResponseSchema)` to create a new message.
  */
 export const GetProductStockResponseSchema: GenMessage<GetProductStockResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 13);
+  messageDesc(file_catalog_v1_catalog_service, 22);
 
 /**
  * ReserveKeysRequest holds keys for an order so that paying for it cannot oversell.
@@ -477,7 +862,7 @@ export type ReserveKeysRequest = Message<"catalog.v1.ReserveKeysRequest"> & {
  * Use `create(ReserveKeysRequestSchema)` to create a new message.
  */
 export const ReserveKeysRequestSchema: GenMessage<ReserveKeysRequest> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 14);
+  messageDesc(file_catalog_v1_catalog_service, 23);
 
 /**
  * ReserveKeysResponse confirms the hold and the price the order is fixed at.
@@ -519,6 +904,13 @@ export type ReserveKeysResponse = Message<"catalog.v1.ReserveKeysResponse"> & {
    * @generated from field: int64 expires_at_ms = 5 [jstype = JS_NUMBER];
    */
   expiresAtMs: bigint;
+
+  /**
+   * The product's per-buyer limit at reservation time; 0 means none.
+   *
+   * @generated from field: int32 per_buyer_limit = 6;
+   */
+  perBuyerLimit: number;
 };
 
 /**
@@ -526,7 +918,7 @@ export type ReserveKeysResponse = Message<"catalog.v1.ReserveKeysResponse"> & {
  * Use `create(ReserveKeysResponseSchema)` to create a new message.
  */
 export const ReserveKeysResponseSchema: GenMessage<ReserveKeysResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 15);
+  messageDesc(file_catalog_v1_catalog_service, 24);
 
 /**
  * ReleaseKeysRequest returns an order's held keys to stock (the order expired or was cancelled).
@@ -547,7 +939,7 @@ export type ReleaseKeysRequest = Message<"catalog.v1.ReleaseKeysRequest"> & {
  * Use `create(ReleaseKeysRequestSchema)` to create a new message.
  */
 export const ReleaseKeysRequestSchema: GenMessage<ReleaseKeysRequest> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 16);
+  messageDesc(file_catalog_v1_catalog_service, 25);
 
 /**
  * ReleaseKeysResponse reports how many keys went back to stock.
@@ -568,7 +960,7 @@ export type ReleaseKeysResponse = Message<"catalog.v1.ReleaseKeysResponse"> & {
  * Use `create(ReleaseKeysResponseSchema)` to create a new message.
  */
 export const ReleaseKeysResponseSchema: GenMessage<ReleaseKeysResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 17);
+  messageDesc(file_catalog_v1_catalog_service, 26);
 
 /**
  * RevealKeysRequest asks for the keys sold to an order.
@@ -589,7 +981,7 @@ export type RevealKeysRequest = Message<"catalog.v1.RevealKeysRequest"> & {
  * Use `create(RevealKeysRequestSchema)` to create a new message.
  */
 export const RevealKeysRequestSchema: GenMessage<RevealKeysRequest> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 18);
+  messageDesc(file_catalog_v1_catalog_service, 27);
 
 /**
  * RevealKeysResponse carries the sold keys in clear text; callers must never log it.
@@ -610,7 +1002,7 @@ export type RevealKeysResponse = Message<"catalog.v1.RevealKeysResponse"> & {
  * Use `create(RevealKeysResponseSchema)` to create a new message.
  */
 export const RevealKeysResponseSchema: GenMessage<RevealKeysResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 19);
+  messageDesc(file_catalog_v1_catalog_service, 28);
 
 /**
  * SellKeysRequest names the paid order whose reserved keys are now sold to it.
@@ -641,7 +1033,7 @@ export type SellKeysRequest = Message<"catalog.v1.SellKeysRequest"> & {
  * Use `create(SellKeysRequestSchema)` to create a new message.
  */
 export const SellKeysRequestSchema: GenMessage<SellKeysRequest> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 20);
+  messageDesc(file_catalog_v1_catalog_service, 29);
 
 /**
  * SellKeysResponse says what the order now owns; the same answer for a repeated call.
@@ -676,7 +1068,7 @@ export type SellKeysResponse = Message<"catalog.v1.SellKeysResponse"> & {
  * Use `create(SellKeysResponseSchema)` to create a new message.
  */
 export const SellKeysResponseSchema: GenMessage<SellKeysResponse> = /*@__PURE__*/
-  messageDesc(file_catalog_v1_catalog_service, 21);
+  messageDesc(file_catalog_v1_catalog_service, 30);
 
 /**
  * CatalogService owns sellers, products and the card keys themselves; its rpcs are NATS
@@ -774,6 +1166,46 @@ export const CatalogService: GenService<{
     methodKind: "unary";
     input: typeof ReleaseKeysRequestSchema;
     output: typeof ReleaseKeysResponseSchema;
+  },
+  /**
+   * UpdateProduct changes a seller's product (any field given), lists or unlists it.
+   *
+   * @generated from rpc catalog.v1.CatalogService.UpdateProduct
+   */
+  updateProduct: {
+    methodKind: "unary";
+    input: typeof UpdateProductRequestSchema;
+    output: typeof UpdateProductResponseSchema;
+  },
+  /**
+   * ListKeyBatches returns a product's key imports with what became of their keys.
+   *
+   * @generated from rpc catalog.v1.CatalogService.ListKeyBatches
+   */
+  listKeyBatches: {
+    methodKind: "unary";
+    input: typeof ListKeyBatchesRequestSchema;
+    output: typeof ListKeyBatchesResponseSchema;
+  },
+  /**
+   * WithdrawKeyBatch takes a batch's unsold keys off the shelf (reserved and sold keys stay).
+   *
+   * @generated from rpc catalog.v1.CatalogService.WithdrawKeyBatch
+   */
+  withdrawKeyBatch: {
+    methodKind: "unary";
+    input: typeof WithdrawKeyBatchRequestSchema;
+    output: typeof WithdrawKeyBatchResponseSchema;
+  },
+  /**
+   * RotateSellerApiKey issues a new API key for a seller; the old one stops working at once.
+   *
+   * @generated from rpc catalog.v1.CatalogService.RotateSellerApiKey
+   */
+  rotateSellerApiKey: {
+    methodKind: "unary";
+    input: typeof RotateSellerApiKeyRequestSchema;
+    output: typeof RotateSellerApiKeyResponseSchema;
   },
   /**
    * RevealKeys returns the keys sold to a delivered order.

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file catalog/v1/events.proto.
  */
 export const file_catalog_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChdjYXRhbG9nL3YxL2V2ZW50cy5wcm90bxIKY2F0YWxvZy52MSJCCg1TZWxsZXJDcmVhdGVkEhEKCXNlbGxlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGN1cnJlbmN5GAMgASgJIlkKDEtleXNJbXBvcnRlZBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghiYXRjaF9pZBgDIAEoCRIQCghpbXBvcnRlZBgEIAEoBSJVCghLZXlzU29sZBIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhEKCXNlbGxlcl9pZBgDIAEoCRIQCghxdWFudGl0eRgEIAEoBSJGCgxLZXlzUmVsZWFzZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBWIGcHJvdG8z");
+  fileDesc("ChdjYXRhbG9nL3YxL2V2ZW50cy5wcm90bxIKY2F0YWxvZy52MSJCCg1TZWxsZXJDcmVhdGVkEhEKCXNlbGxlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGN1cnJlbmN5GAMgASgJIlkKDEtleXNJbXBvcnRlZBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghiYXRjaF9pZBgDIAEoCRIQCghpbXBvcnRlZBgEIAEoBSJVCghLZXlzU29sZBIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhEKCXNlbGxlcl9pZBgDIAEoCRIQCghxdWFudGl0eRgEIAEoBSJGCgxLZXlzUmVsZWFzZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBSJXCghMb3dTdG9jaxIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglhdmFpbGFibGUYAyABKAUSEQoJdGhyZXNob2xkGAQgASgFIlsKDUtleXNXaXRoZHJhd24SEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIYmF0Y2hfaWQYAyABKAkSEQoJd2l0aGRyYXduGAQgASgFIigKE1NlbGxlckFwaUtleVJvdGF0ZWQSEQoJc2VsbGVyX2lkGAEgASgJYgZwcm90bzM");
 
 /**
  * SellerCreated records that a seller was registered.
@@ -165,4 +165,109 @@ export type KeysReleased = Message<"catalog.v1.KeysReleased"> & {
  */
 export const KeysReleasedSchema: GenMessage<KeysReleased> = /*@__PURE__*/
   messageDesc(file_catalog_v1_events, 3);
+
+/**
+ * LowStock records that a product's available keys dropped below the seller's threshold.
+ *
+ * @generated from message catalog.v1.LowStock
+ */
+export type LowStock = Message<"catalog.v1.LowStock"> & {
+  /**
+   * The seller to tell.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+
+  /**
+   * The product running low.
+   *
+   * @generated from field: string product_id = 2;
+   */
+  productId: string;
+
+  /**
+   * Keys still available.
+   *
+   * @generated from field: int32 available = 3;
+   */
+  available: number;
+
+  /**
+   * The seller's threshold.
+   *
+   * @generated from field: int32 threshold = 4;
+   */
+  threshold: number;
+};
+
+/**
+ * Describes the message catalog.v1.LowStock.
+ * Use `create(LowStockSchema)` to create a new message.
+ */
+export const LowStockSchema: GenMessage<LowStock> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_events, 4);
+
+/**
+ * KeysWithdrawn records that a seller took a batch's unsold keys off the shelf.
+ *
+ * @generated from message catalog.v1.KeysWithdrawn
+ */
+export type KeysWithdrawn = Message<"catalog.v1.KeysWithdrawn"> & {
+  /**
+   * The seller who withdrew them.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+
+  /**
+   * The product they belonged to.
+   *
+   * @generated from field: string product_id = 2;
+   */
+  productId: string;
+
+  /**
+   * The import they came from.
+   *
+   * @generated from field: string batch_id = 3;
+   */
+  batchId: string;
+
+  /**
+   * Keys taken off the shelf.
+   *
+   * @generated from field: int32 withdrawn = 4;
+   */
+  withdrawn: number;
+};
+
+/**
+ * Describes the message catalog.v1.KeysWithdrawn.
+ * Use `create(KeysWithdrawnSchema)` to create a new message.
+ */
+export const KeysWithdrawnSchema: GenMessage<KeysWithdrawn> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_events, 5);
+
+/**
+ * SellerApiKeyRotated records that a seller's API key was replaced; caches of the old one must go.
+ *
+ * @generated from message catalog.v1.SellerApiKeyRotated
+ */
+export type SellerApiKeyRotated = Message<"catalog.v1.SellerApiKeyRotated"> & {
+  /**
+   * The seller whose key changed.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+};
+
+/**
+ * Describes the message catalog.v1.SellerApiKeyRotated.
+ * Use `create(SellerApiKeyRotatedSchema)` to create a new message.
+ */
+export const SellerApiKeyRotatedSchema: GenMessage<SellerApiKeyRotated> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_events, 6);
 

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file catalog/v1/product.proto.
  */
 export const file_catalog_v1_product: GenFile = /*@__PURE__*/
-  fileDesc("ChhjYXRhbG9nL3YxL3Byb2R1Y3QucHJvdG8SCmNhdGFsb2cudjEiuwEKB1Byb2R1Y3QSCgoCaWQYASABKAkSEQoJc2VsbGVyX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEh8KBXByaWNlGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBXN0b2NrGAYgASgFEhQKDG1pbl9xdWFudGl0eRgHIAEoBRIUCgxtYXhfcXVhbnRpdHkYCCABKAUSEQoJY291bnRyaWVzGAkgAygJYgZwcm90bzM", [file_common_v1_money]);
+  fileDesc("ChhjYXRhbG9nL3YxL3Byb2R1Y3QucHJvdG8SCmNhdGFsb2cudjEirwIKB1Byb2R1Y3QSCgoCaWQYASABKAkSEQoJc2VsbGVyX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEh8KBXByaWNlGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBXN0b2NrGAYgASgFEhQKDG1pbl9xdWFudGl0eRgHIAEoBRIUCgxtYXhfcXVhbnRpdHkYCCABKAUSEQoJY291bnRyaWVzGAkgAygJEhcKD3Blcl9idXllcl9saW1pdBgKIAEoBRIsCgl3aG9sZXNhbGUYCyADKAsyGS5jYXRhbG9nLnYxLldob2xlc2FsZVRpZXISGwoTbG93X3N0b2NrX3RocmVzaG9sZBgMIAEoBRIOCgZhY3RpdmUYDSABKAgiTAoNV2hvbGVzYWxlVGllchIVCg1mcm9tX3F1YW50aXR5GAEgASgFEiQKCnVuaXRfcHJpY2UYAiABKAsyEC5jb21tb24udjEuTW9uZXliBnByb3RvMw", [file_common_v1_money]);
 
 /**
  * Product is a card-key listing as buyers see it: what it is, what one key costs and how many
@@ -83,6 +83,35 @@ export type Product = Message<"catalog.v1.Product"> & {
    * @generated from field: repeated string countries = 9;
    */
   countries: string[];
+
+  /**
+   * At most this many keys of the product per buyer (email) over all their live and paid
+   * orders; 0 means no limit.
+   *
+   * @generated from field: int32 per_buyer_limit = 10;
+   */
+  perBuyerLimit: number;
+
+  /**
+   * Volume prices: from a quantity on, each key costs less; ordered by quantity.
+   *
+   * @generated from field: repeated catalog.v1.WholesaleTier wholesale = 11;
+   */
+  wholesale: WholesaleTier[];
+
+  /**
+   * When available keys drop below this, the seller is told (LowStock); 0 means never.
+   *
+   * @generated from field: int32 low_stock_threshold = 12;
+   */
+  lowStockThreshold: number;
+
+  /**
+   * Whether the product is listed; an unlisted product keeps its keys but takes no orders.
+   *
+   * @generated from field: bool active = 13;
+   */
+  active: boolean;
 };
 
 /**
@@ -91,4 +120,33 @@ export type Product = Message<"catalog.v1.Product"> & {
  */
 export const ProductSchema: GenMessage<Product> = /*@__PURE__*/
   messageDesc(file_catalog_v1_product, 0);
+
+/**
+ * WholesaleTier is one volume price (批发价): orders of at least from_quantity keys pay
+ * unit_price for every key; the highest tier an order reaches applies.
+ *
+ * @generated from message catalog.v1.WholesaleTier
+ */
+export type WholesaleTier = Message<"catalog.v1.WholesaleTier"> & {
+  /**
+   * The smallest order quantity that gets this price (at least 2).
+   *
+   * @generated from field: int32 from_quantity = 1;
+   */
+  fromQuantity: number;
+
+  /**
+   * The price of one key at this volume, in the product's currency, below the list price.
+   *
+   * @generated from field: common.v1.Money unit_price = 2;
+   */
+  unitPrice?: Money;
+};
+
+/**
+ * Describes the message catalog.v1.WholesaleTier.
+ * Use `create(WholesaleTierSchema)` to create a new message.
+ */
+export const WholesaleTierSchema: GenMessage<WholesaleTier> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_product, 1);
 
