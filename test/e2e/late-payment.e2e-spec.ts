@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { completeInSandbox, orderReaches, placeOrder, startAlipay, type PlacedOrder } from './support/checkout';
+import { buyerEmail, completeInSandbox, orderReaches, placeOrder, startAlipay, type PlacedOrder } from './support/checkout';
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
-import { eventually } from './support/http';
+import { eventually, request } from './support/http';
 import { createProduct, createSeller, importKeys, productStock, type Seller } from './support/seller';
 
 // Orders live 5 s here, so that expiry happens within a test; Alipay's QR stays payable for its
@@ -70,10 +70,15 @@ describe('orders paid after they expired', () => {
     expect(otherKeys).not.toContain(restocked);
   }, TEST_TIMEOUT_MS);
 
-  it('expiry is durable: an order that lapses while orders is down expires when it comes back, and its keys return', async () => {
+  it('expiry is durable: an order that lapses while orders is down expires when it comes back, and its keys and coupon use return', async () => {
     const productId = await createProduct(gateway, seller, 'Expiry across a restart');
     await importKeys(gateway, seller, productId, [key(), key(), key()]);
-    const order = await placeOrder(gateway, productId, 2);
+    const coupon = await request(gateway, 'POST', '/api/v1/seller/coupons', { token: seller.apiKey, body: { code: 'ONCE', percentOff: 20, usageLimit: 1 } });
+    expect(coupon.status).toBe(201);
+    const withCoupon = () => request(gateway, 'POST', '/api/v1/orders', { body: { productId, quantity: 2, email: buyerEmail(), couponCode: 'ONCE' } });
+    const placed = await withCoupon();
+    expect(placed.body.discount).toEqual({ minor: 400, currency: 'CNY' });
+    const order = { ...placed.body, productId, quantity: 2 } as PlacedOrder;
     expect(await productStock(gateway, seller, productId)).toMatchObject({ stock: 1, reserved: 2 });
     await e2e.stack.kill('orders');
     try {
@@ -87,5 +92,8 @@ describe('orders paid after they expired', () => {
       const s = await productStock(gateway, seller, productId);
       return s.stock === 3 && s.reserved === 0 ? s : undefined;
     });
+    const coupons = await request(gateway, 'GET', '/api/v1/seller/coupons', { token: seller.apiKey });
+    expect(coupons.body.items).toEqual([expect.objectContaining({ code: 'ONCE', used: 0 })]);
+    expect((await withCoupon()).status).toBe(201);
   }, TEST_TIMEOUT_MS);
 });

@@ -128,6 +128,37 @@ describe('consignment sellers', () => {
     expect(relisted.body.active).toBe(true);
   });
 
+  it('coupons: percent or fixed off, scoped to a product or the seller, limited in uses; the discount shows on the order', async () => {
+    const couponProduct = await request(gateway, 'POST', '/api/v1/seller/products', { token: alice.apiKey, body: { title: 'Coupon card', price: { minor: 1000 } } });
+    const pid = couponProduct.body.id;
+    await request(gateway, 'POST', `/api/v1/seller/products/${pid}/keys`, { token: alice.apiKey, body: { keys: Array.from({ length: 8 }, () => key('CP')) } });
+    const pct = await request(gateway, 'POST', '/api/v1/seller/coupons', { token: alice.apiKey, body: { code: 'save10', percentOff: 10, productId: pid, usageLimit: 2 } });
+    expect(pct.status).toBe(201);
+    const fixed = await request(gateway, 'POST', '/api/v1/seller/coupons', { token: alice.apiKey, body: { code: 'MINUS3', amountOff: { minor: 300 } } });
+    expect(fixed.body).toMatchObject({ code: 'MINUS3', amountOff: { minor: 300, currency: 'CNY' }, productId: null, used: 0 });
+    expect((await request(gateway, 'POST', '/api/v1/seller/coupons', { token: alice.apiKey, body: { code: 'SAVE10', percentOff: 5 } })).status).toBe(409);
+
+    const buy = (couponCode: string, quantity = 1, product = pid) => request(gateway, 'POST', '/api/v1/orders', { body: { productId: product, quantity, email: buyerEmail(), couponCode } });
+    const first = await buy('SAVE10', 2);
+    expect([first.status, first.body.total, first.body.discount, first.body.couponCode]).toEqual([201, { minor: 1800, currency: 'CNY' }, { minor: 200, currency: 'CNY' }, 'save10']);
+    expect((await buy('Save10')).status).toBe(201);
+    const usedUp = await buy('SAVE10');
+    expect([usedUp.status, usedUp.body.error?.code]).toEqual([409, 'COUPON.USED_UP']);
+    const wrong = await buy('NOPE');
+    expect([wrong.status, wrong.body.error?.code]).toEqual([400, 'COUPON.NOT_APPLICABLE']);
+    // A refused coupon reserved nothing.
+    expect(await productStock(gateway, alice, pid)).toMatchObject({ stock: 5, reserved: 3 });
+    const minus = await buy('minus3');
+    expect([minus.status, minus.body.total]).toEqual([201, { minor: 700, currency: 'CNY' }]);
+    // Bob's products do not take Alice's coupons.
+    const bobProduct = await request(gateway, 'POST', '/api/v1/seller/products', { token: bob.apiKey, body: { title: 'Bob card', price: { minor: 1000 } } });
+    await request(gateway, 'POST', `/api/v1/seller/products/${bobProduct.body.id}/keys`, { token: bob.apiKey, body: { keys: [key('BOB')] } });
+    expect((await buy('MINUS3', 1, bobProduct.body.id)).body.error?.code).toBe('COUPON.NOT_APPLICABLE');
+
+    const listed = await request(gateway, 'GET', '/api/v1/seller/coupons', { token: alice.apiKey });
+    expect(listed.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'save10', percentOff: 10, used: 2, usageLimit: 2 }), expect.objectContaining({ code: 'MINUS3', used: 1 })]));
+  });
+
   it('rotates the API key: the new key works, the old one stops at once', async () => {
     const old = alice.apiKey;
     expect((await request(gateway, 'GET', `/api/v1/seller/products/${productId}`, { token: old })).status).toBe(200);

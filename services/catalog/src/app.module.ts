@@ -8,12 +8,15 @@ import { ImportKeysController } from './card-keys/import-keys.controller';
 import { CatalogInit1732500000000 } from './migrations/1732500000000-catalog-init';
 import { SellerInventory1733100000000 } from './migrations/1733100000000-seller-inventory';
 import { LowStockAlerts } from './card-keys/low-stock';
+import { Coupons } from './coupons/coupons';
+import { CouponsController } from './coupons/coupons.controller';
+import { Coupons1733200000000 } from './migrations/1733200000000-coupons';
 import { ProductsController } from './products/products.controller';
 import { ReservationsController } from './reservations/reservations.controller';
 import { SellersController } from './sellers/sellers.controller';
 
-const controllers = [SellersController, ProductsController, ImportKeysController, ReservationsController];
-const migrations = [...messagingMigrations, CatalogInit1732500000000, SellerInventory1733100000000];
+const controllers = [SellersController, ProductsController, ImportKeysController, ReservationsController, CouponsController];
+const migrations = [...messagingMigrations, CatalogInit1732500000000, SellerInventory1733100000000, Coupons1733200000000];
 
 @Module({})
 export class AppModule {
@@ -27,6 +30,7 @@ export class AppModule {
         { provide: CardKeyCipher, useValue: new CardKeyCipher(config.CARD_KEY_ENCRYPTION_KEY) },
         CatalogOps,
         LowStockAlerts,
+        Coupons,
       ],
     };
   }

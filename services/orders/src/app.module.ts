@@ -5,6 +5,7 @@ import { ExpireOrdersService } from './expire-orders/expire-orders.service';
 import { GetOrderController } from './get-order/get-order.controller';
 import { OrdersInit1732500000000 } from './migrations/1732500000000-orders-init';
 import { LookupFailures1733100000000 } from './migrations/1733100000000-lookup-failures';
+import { OrderCoupons1733200000000 } from './migrations/1733200000000-order-coupons';
 import { LookupLimiter } from './lookup/lookup-limiter';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
 import { OrdersOps } from './orders.ops';
@@ -13,7 +14,7 @@ import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
 const controllers = [PlaceOrderController, GetOrderController, FulfilmentController];
-const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000];
+const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000];
 
 @Module({})
 export class AppModule {

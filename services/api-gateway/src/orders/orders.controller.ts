@@ -31,9 +31,9 @@ export class OrdersController {
   @HttpCode(201)
   async place(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() req: Request) {
     const b = parseInput(placeOrderBody, body);
-    if (b.couponCode) throw new AppError('COUPON.NOT_SUPPORTED', 'coupons are not offered yet', 422);
     const r = await this.rpc.call(OrdersService.method.placeOrder, {
       productId: b.productId, quantity: b.quantity, email: b.email, queryPassword: b.queryPassword ?? '', country: b.country ?? '', idempotencyKey: idempotencyKey ?? '', clientIp: req.ip ?? '',
+      couponCode: b.couponCode ?? '',
     });
     return { ...publicOrder(r.order!), accessToken: r.accessToken };
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { CatalogService, SettlementService, type Product } from '@cardshop/contracts';
+import { CatalogService, SettlementService, type Coupon, type Product } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
 import { OpsGuard, parseInput } from '@cardshop/platform';
 import { publicMoney, publicProduct } from '../shared/public-shapes';
@@ -27,6 +27,26 @@ const productFields = {
 };
 const productBody = z.object({ ...productFields, title: productFields.title, price: money }).partial({ description: true, minQuantity: true, maxQuantity: true, countries: true, perBuyerLimit: true, wholesale: true, lowStockThreshold: true }).strict();
 const productPatch = z.object({ ...productFields, active: z.boolean() }).partial().strict();
+
+const couponBody = z.object({
+  code: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, '3 to 64 letters, digits, - or _'),
+  amountOff: money.optional(),
+  percentOff: z.number().int().min(1).max(99).optional(),
+  /** Only this product; without it, every product of the seller. */
+  productId: z.string().max(64).optional(),
+  /** How many orders may use it; 0 or absent = no limit. */
+  usageLimit: z.number().int().min(0).max(10_000_000).optional(),
+  expiresAt: z.string().datetime({ offset: true }).optional(),
+}).strict().refine((c) => (c.amountOff === undefined) !== (c.percentOff === undefined), 'give either amountOff or percentOff');
+
+/** A coupon as its seller sees it. */
+function publicCoupon(c: Coupon) {
+  return {
+    id: c.id, code: c.code, ...(c.amountOff ? { amountOff: publicMoney(c.amountOff) } : { percentOff: c.percentOff }),
+    productId: c.productId || null, usageLimit: c.usageLimit, used: c.used,
+    expiresAt: c.expiresAtMs > 0n ? new Date(Number(c.expiresAtMs)).toISOString() : null,
+  };
+}
 
 const tiers = (w: z.infer<typeof wholesale>) => w.map((t) => ({ fromQuantity: t.fromQuantity, unitPrice: { minorAmount: BigInt(t.price.minor), currency: (t.price.currency ?? '').toUpperCase() } }));
 
@@ -137,6 +157,30 @@ export class SellerController {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(SettlementService.method.getSellerBalance, { sellerId });
     return { balances: r.balances.map((b) => ({ currency: b.currency, pending: Number(b.pending), available: Number(b.available), withdrawing: Number(b.withdrawing) })) };
+  }
+
+  /** A coupon for all the seller's products, or one (`productId`): fixed or percent off, limited in uses and time. */
+  @Post('coupons')
+  @HttpCode(201)
+  async createCoupon(@Body() body: unknown, @Req() req: Request) {
+    const sellerId = await this.auth.seller(req);
+    const b = parseInput(couponBody, body);
+    const r = await this.rpc.call(CatalogService.method.createCoupon, {
+      sellerId,
+      coupon: {
+        code: b.code, percentOff: b.percentOff ?? 0, productId: b.productId ?? '', usageLimit: b.usageLimit ?? 0,
+        amountOff: b.amountOff ? { minorAmount: BigInt(b.amountOff.minor), currency: (b.amountOff.currency ?? '').toUpperCase() } : undefined,
+        expiresAtMs: b.expiresAt ? BigInt(Date.parse(b.expiresAt)) : 0n,
+      },
+    });
+    return publicCoupon(r.coupon!);
+  }
+
+  @Get('coupons')
+  async coupons(@Req() req: Request) {
+    const sellerId = await this.auth.seller(req);
+    const r = await this.rpc.call(CatalogService.method.listCoupons, { sellerId });
+    return { items: r.coupons.map(publicCoupon) };
   }
 
   /** A new API key, shown only here; the old one stops working at once, on every gateway. */

@@ -40,5 +40,6 @@ export function publicOrder(o: Order) {
     id: o.id, status: orderStatusName(o.status), productId: o.productId, quantity: o.quantity, total: publicMoney(o.total),
     expiresAt: new Date(Number(o.expiresAtMs)).toISOString(), createdAt: new Date(Number(o.createdAtMs)).toISOString(),
     ...(o.deliveredAtMs > 0n ? { deliveredAt: new Date(Number(o.deliveredAtMs)).toISOString() } : {}),
+    ...(o.couponCode ? { couponCode: o.couponCode, discount: publicMoney(o.discount) } : {}),
   };
 }

@@ -12,12 +12,13 @@ import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
 import { AppError, badRequest, conflict, notFound } from '@cardshop/platform';
 import { CardKeyCipher } from '../card-keys/card-key.cipher';
 import { LowStockAlerts } from '../card-keys/low-stock';
+import { Coupons } from '../coupons/coupons';
 import { CATALOG_CONFIG, type CatalogConfig } from '../catalog.config';
 import { assertUuid } from '../products/products.controller';
 
 interface Reserved {
   seller_id: string; title: string; unit_price: string; currency: string; min_quantity: number; max_quantity: number; got: string; expires_at: Date;
-  per_buyer_limit: number; watch_stock: boolean;
+  per_buyer_limit: number; watch_stock: boolean; existing: boolean; discount_minor: string; coupon_code: string | null;
 }
 
 /**
@@ -33,16 +34,48 @@ export class ReservationsController {
     @Inject(CardKeyCipher) private readonly cipher: CardKeyCipher,
     @Inject(CATALOG_CONFIG) private readonly config: CatalogConfig,
     private readonly lowStock: LowStockAlerts,
+    private readonly coupons: Coupons,
   ) {}
 
   @MessagePattern(patternOfMethod(CatalogService.method.reserveKeys))
   async reserve(@Payload() req: ReserveKeysRequest) {
     assertUuid(req.productId, 'product');
+    let r: Reserved;
+    if (!req.couponCode) {
+      r = await this.reserveIn(this.db, req);
+    } else {
+      // Keys and the coupon use together, or neither.
+      r = await this.db.transaction(async (em) => {
+        const got = await this.reserveIn(em, req);
+        if (got.existing) return got;
+        const total = BigInt(got.unit_price) * BigInt(req.quantity);
+        const used = await this.coupons.use(em, { orderId: req.orderId, sellerId: got.seller_id, productId: req.productId, code: req.couponCode, total, currency: got.currency });
+        return { ...got, discount_minor: used.discount.toString(), coupon_code: used.code };
+      });
+    }
+    if (r.watch_stock) await this.db.transaction((em) => this.lowStock.check(em, req.productId));
+    const unit = BigInt(r.unit_price);
+    const discount = BigInt(r.discount_minor);
+    return create(ReserveKeysResponseSchema, {
+      perBuyerLimit: r.per_buyer_limit,
+      discount: { minorAmount: discount, currency: r.currency },
+      couponCode: r.coupon_code ?? '',
+      unitPrice: { minorAmount: unit, currency: r.currency },
+      total: { minorAmount: unit * BigInt(req.quantity) - discount, currency: r.currency },
+      sellerId: r.seller_id,
+      productTitle: r.title,
+      expiresAtMs: BigInt(new Date(r.expires_at).getTime()),
+    });
+  }
+
+  /**
+   * One statement, all or nothing: pick available keys without waiting on other buyers' locks,
+   * reserve them only if there are enough, price them at the volume tier the quantity reaches,
+   * and record the reservation (idempotent per order: a retry finds the existing row).
+   */
+  private async reserveIn(db: DataSource | EntityManager, req: ReserveKeysRequest): Promise<Reserved> {
     const ttl = req.ttlSeconds > 0n ? Number(req.ttlSeconds) : this.config.RESERVATION_TTL_SECONDS;
-    // One statement, all or nothing: pick available keys without waiting on other buyers' locks,
-    // reserve them only if there are enough, and record the reservation (idempotent per order:
-    // a retry finds the existing row).
-    const rows: Reserved[] = await this.db.query(
+    const rows: Reserved[] = await db.query(
       `WITH p AS (
          SELECT id, seller_id, title, currency, min_quantity, max_quantity, per_buyer_limit,
                 low_stock_threshold > 0 AND NOT low_stock_alerted AS watch_stock,
@@ -66,7 +99,10 @@ export class ReservationsController {
        SELECT p.seller_id, p.title, COALESCE((SELECT unit_price_minor FROM reservations WHERE order_id = $3), p.unit_price) AS unit_price, p.currency,
               p.min_quantity, p.max_quantity, p.per_buyer_limit, p.watch_stock,
               COALESCE((SELECT quantity FROM existing), (SELECT count(*) FROM picked)) AS got,
-              COALESCE((SELECT expires_at FROM res), (SELECT expires_at FROM reservations WHERE order_id = $3)) AS expires_at
+              COALESCE((SELECT expires_at FROM res), (SELECT expires_at FROM reservations WHERE order_id = $3)) AS expires_at,
+              EXISTS (SELECT 1 FROM existing) AS existing,
+              COALESCE((SELECT discount_minor FROM reservations WHERE order_id = $3), 0) AS discount_minor,
+              (SELECT coupon_code FROM reservations WHERE order_id = $3) AS coupon_code
        FROM p`,
       [req.productId, req.quantity, req.orderId, ttl],
     );
@@ -79,16 +115,7 @@ export class ReservationsController {
       // Nothing was reserved: nobody gets half an order.
       throw new AppError('PRODUCT.INSUFFICIENT_STOCK', `only ${r.got} key(s) available`, 409, false, { available: Number(r.got) });
     }
-    if (r.watch_stock) await this.db.transaction((em) => this.lowStock.check(em, req.productId));
-    const unit = BigInt(r.unit_price);
-    return create(ReserveKeysResponseSchema, {
-      perBuyerLimit: r.per_buyer_limit,
-      unitPrice: { minorAmount: unit, currency: r.currency },
-      total: { minorAmount: unit * BigInt(req.quantity), currency: r.currency },
-      sellerId: r.seller_id,
-      productTitle: r.title,
-      expiresAtMs: BigInt(new Date(r.expires_at).getTime()),
-    });
+    return r;
   }
 
   @MessagePattern(patternOfMethod(CatalogService.method.releaseKeys))
@@ -167,6 +194,7 @@ export class ReservationsController {
       [orderId],
     );
     if (rows.length === 0) return 0;
+    await this.coupons.giveBack(em, orderId);
     const released = Number(rows[0].released);
     await this.outbox.enqueue(em, patternOfEvent(KeysReleasedSchema), create(KeysReleasedSchema, { orderId, productId: rows[0].product_id, quantity: released }));
     return released;

@@ -32,13 +32,13 @@ export class PlaceOrderController {
   @MessagePattern(patternOfMethod(OrdersService.method.placeOrder))
   async place(@Payload() req: PlaceOrderRequest) {
     this.validate(req);
-    const requestHash = createHash('sha256').update(JSON.stringify([req.productId, req.quantity, req.email.toLowerCase(), req.country, req.queryPassword])).digest('base64url');
+    const requestHash = createHash('sha256').update(JSON.stringify([req.productId, req.quantity, req.email.toLowerCase(), req.country, req.queryPassword, req.couponCode.trim().toUpperCase()])).digest('base64url');
     if (req.idempotencyKey) {
       const replay = await this.replay(req.idempotencyKey, requestHash);
       if (replay) return replay;
     }
     const orderId = randomUUID();
-    const reserved = await this.rpc.call(CatalogService.method.reserveKeys, { orderId, productId: req.productId, quantity: req.quantity, ttlSeconds: BigInt(this.config.ORDER_TTL_SECONDS) });
+    const reserved = await this.rpc.call(CatalogService.method.reserveKeys, { orderId, productId: req.productId, quantity: req.quantity, ttlSeconds: BigInt(this.config.ORDER_TTL_SECONDS), couponCode: req.couponCode.trim() });
     const total = reserved.total!;
     const passwordHash = req.queryPassword ? await hashQueryPassword(req.queryPassword) : null;
     try {
@@ -46,9 +46,11 @@ export class PlaceOrderController {
         // The order and `OrderPlaced` in one statement.
         this.outbox.withEvents<OrderRow>(
           db,
-          `INSERT INTO orders (id, status, product_id, seller_id, quantity, total_minor, currency, email, country, query_password_hash, idempotency_key, request_hash, expires_at)
-           VALUES ($1, 'awaiting_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, to_timestamp($12 / 1000.0)) RETURNING ${ORDER_COLUMNS}`,
-          [orderId, req.productId, reserved.sellerId, req.quantity, total.minorAmount, total.currency, req.email, req.country.toUpperCase(), passwordHash, req.idempotencyKey || null, requestHash, Number(reserved.expiresAtMs)],
+          `INSERT INTO orders (id, status, product_id, seller_id, quantity, total_minor, currency, email, country, query_password_hash, idempotency_key, request_hash, expires_at,
+             discount_minor, coupon_code)
+           VALUES ($1, 'awaiting_payment', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, to_timestamp($12 / 1000.0), $13, $14) RETURNING ${ORDER_COLUMNS}`,
+          [orderId, req.productId, reserved.sellerId, req.quantity, total.minorAmount, total.currency, req.email, req.country.toUpperCase(), passwordHash, req.idempotencyKey || null, requestHash, Number(reserved.expiresAtMs),
+            reserved.discount?.minorAmount ?? 0n, reserved.couponCode || null],
           [{ pattern: patternOfEvent(OrderPlacedSchema), data: create(OrderPlacedSchema, {
             orderId, productId: req.productId, sellerId: reserved.sellerId, quantity: req.quantity, total, email: req.email, country: req.country.toUpperCase(),
           }) }],
@@ -102,6 +104,7 @@ export class PlaceOrderController {
     if (!EMAIL.test(req.email)) throw badRequest('ORDER.INVALID_EMAIL', 'email is not a valid address');
     if (req.queryPassword && (req.queryPassword.length < 8 || req.queryPassword.length > 128)) throw badRequest('ORDER.INVALID_QUERY_PASSWORD', 'queryPassword must be 8 to 128 characters');
     if (req.country && !/^[A-Za-z]{2}$/.test(req.country)) throw badRequest('ORDER.INVALID_COUNTRY', 'country must be an ISO 3166 alpha-2 code');
+    if (req.couponCode.length > 64) throw badRequest('COUPON.INVALID_CODE', 'couponCode must be at most 64 characters');
     if (req.idempotencyKey.length > 200) throw badRequest('IDEMPOTENCY.KEY_TOO_LONG', 'Idempotency-Key must be at most 200 characters');
   }
 }

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file catalog/v1/catalog_service.proto.
  */
 export const file_catalog_v1_catalog_service: GenFile = /*@__PURE__*/
-  fileDesc("CiBjYXRhbG9nL3YxL2NhdGFsb2dfc2VydmljZS5wcm90bxIKY2F0YWxvZy52MSJEChNDcmVhdGVTZWxsZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFZW1haWwYAiABKAkSEAoIY3VycmVuY3kYAyABKAkiOgoUQ3JlYXRlU2VsbGVyUmVzcG9uc2USEQoJc2VsbGVyX2lkGAEgASgJEg8KB2FwaV9rZXkYAiABKAkiLAoZQXV0aGVudGljYXRlU2VsbGVyUmVxdWVzdBIPCgdhcGlfa2V5GAEgASgJIk8KGkF1dGhlbnRpY2F0ZVNlbGxlclJlc3BvbnNlEhEKCXNlbGxlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGN1cnJlbmN5GAMgASgJIpECChRDcmVhdGVQcm9kdWN0UmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSHwoFcHJpY2UYBCABKAsyEC5jb21tb24udjEuTW9uZXkSFAoMbWluX3F1YW50aXR5GAUgASgFEhQKDG1heF9xdWFudGl0eRgGIAEoBRIRCgljb3VudHJpZXMYByADKAkSFwoPcGVyX2J1eWVyX2xpbWl0GAggASgFEiwKCXdob2xlc2FsZRgJIAMoCzIZLmNhdGFsb2cudjEuV2hvbGVzYWxlVGllchIbChNsb3dfc3RvY2tfdGhyZXNob2xkGAogASgFIvkDChRVcGRhdGVQcm9kdWN0UmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRISCgV0aXRsZRgDIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAQgASgJSAGIAQESHwoFcHJpY2UYBSABKAsyEC5jb21tb24udjEuTW9uZXkSGQoMbWluX3F1YW50aXR5GAYgASgFSAKIAQESGQoMbWF4X3F1YW50aXR5GAcgASgFSAOIAQESFQoNc2V0X2NvdW50cmllcxgIIAEoCBIRCgljb3VudHJpZXMYCSADKAkSHAoPcGVyX2J1eWVyX2xpbWl0GAogASgFSASIAQESFQoNc2V0X3dob2xlc2FsZRgLIAEoCBIsCgl3aG9sZXNhbGUYDCADKAsyGS5jYXRhbG9nLnYxLldob2xlc2FsZVRpZXISIAoTbG93X3N0b2NrX3RocmVzaG9sZBgNIAEoBUgFiAEBEhMKBmFjdGl2ZRgOIAEoCEgGiAEBQggKBl90aXRsZUIOCgxfZGVzY3JpcHRpb25CDwoNX21pbl9xdWFudGl0eUIPCg1fbWF4X3F1YW50aXR5QhIKEF9wZXJfYnV5ZXJfbGltaXRCFgoUX2xvd19zdG9ja190aHJlc2hvbGRCCQoHX2FjdGl2ZSI9ChVVcGRhdGVQcm9kdWN0UmVzcG9uc2USJAoHcHJvZHVjdBgBIAEoCzITLmNhdGFsb2cudjEuUHJvZHVjdCI+ChVMaXN0S2V5QmF0Y2hlc1JlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkiowEKCEtleUJhdGNoEhAKCGJhdGNoX2lkGAEgASgJEhAKCGltcG9ydGVkGAIgASgFEhIKCmR1cGxpY2F0ZXMYAyABKAUSEQoJYXZhaWxhYmxlGAQgASgFEhAKCHJlc2VydmVkGAUgASgFEgwKBHNvbGQYBiABKAUSEQoJd2l0aGRyYXduGAcgASgFEhkKDWNyZWF0ZWRfYXRfbXMYCCABKANCAjACIj8KFkxpc3RLZXlCYXRjaGVzUmVzcG9uc2USJQoHYmF0Y2hlcxgBIAMoCzIULmNhdGFsb2cudjEuS2V5QmF0Y2giUgoXV2l0aGRyYXdLZXlCYXRjaFJlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIYmF0Y2hfaWQYAyABKAkiTQoYV2l0aGRyYXdLZXlCYXRjaFJlc3BvbnNlEhEKCXdpdGhkcmF3bhgBIAEoBRIQCghyZXNlcnZlZBgCIAEoBRIMCgRzb2xkGAMgASgFIi4KGVJvdGF0ZVNlbGxlckFwaUtleVJlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJIi0KGlJvdGF0ZVNlbGxlckFwaUtleVJlc3BvbnNlEg8KB2FwaV9rZXkYASABKAkiKwoVQ3JlYXRlUHJvZHVjdFJlc3BvbnNlEhIKCnByb2R1Y3RfaWQYASABKAkiSAoRSW1wb3J0S2V5c1JlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDAoEa2V5cxgDIAMoCSJMChJJbXBvcnRLZXlzUmVzcG9uc2USEAoIYmF0Y2hfaWQYASABKAkSEAoIaW1wb3J0ZWQYAiABKAUSEgoKZHVwbGljYXRlcxgDIAEoBSIVChNMaXN0UHJvZHVjdHNSZXF1ZXN0IjoKFExpc3RQcm9kdWN0c1Jlc3BvbnNlEiIKBWl0ZW1zGAEgAygLMhMuY2F0YWxvZy52MS5Qcm9kdWN0IicKEUdldFByb2R1Y3RSZXF1ZXN0EhIKCnByb2R1Y3RfaWQYASABKAkiOgoSR2V0UHJvZHVjdFJlc3BvbnNlEiQKB3Byb2R1Y3QYASABKAsyEy5jYXRhbG9nLnYxLlByb2R1Y3QiPwoWR2V0UHJvZHVjdFN0b2NrUmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCSJcChdHZXRQcm9kdWN0U3RvY2tSZXNwb25zZRISCgpwcm9kdWN0X2lkGAEgASgJEg0KBXN0b2NrGAIgASgFEhAKCHJlc2VydmVkGAMgASgFEgwKBHNvbGQYBCABKAUiZQoSUmVzZXJ2ZUtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUSFwoLdHRsX3NlY29uZHMYBCABKANCAjACIroBChNSZXNlcnZlS2V5c1Jlc3BvbnNlEiQKCnVuaXRfcHJpY2UYASABKAsyEC5jb21tb24udjEuTW9uZXkSHwoFdG90YWwYAiABKAsyEC5jb21tb24udjEuTW9uZXkSEQoJc2VsbGVyX2lkGAMgASgJEhUKDXByb2R1Y3RfdGl0bGUYBCABKAkSGQoNZXhwaXJlc19hdF9tcxgFIAEoA0ICMAISFwoPcGVyX2J1eWVyX2xpbWl0GAYgASgFIiYKElJlbGVhc2VLZXlzUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSInChNSZWxlYXNlS2V5c1Jlc3BvbnNlEhAKCHJlbGVhc2VkGAEgASgFIiUKEVJldmVhbEtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJIiIKElJldmVhbEtleXNSZXNwb25zZRIMCgRrZXlzGAEgAygJIjwKD1NlbGxLZXlzUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg90YWtlX2Zyb21fc3RvY2sYAiABKAgiSwoQU2VsbEtleXNSZXNwb25zZRISCgpwcm9kdWN0X2lkGAEgASgJEhEKCXNlbGxlcl9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBTKOCgoOQ2F0YWxvZ1NlcnZpY2USUQoMQ3JlYXRlU2VsbGVyEh8uY2F0YWxvZy52MS5DcmVhdGVTZWxsZXJSZXF1ZXN0GiAuY2F0YWxvZy52MS5DcmVhdGVTZWxsZXJSZXNwb25zZRJjChJBdXRoZW50aWNhdGVTZWxsZXISJS5jYXRhbG9nLnYxLkF1dGhlbnRpY2F0ZVNlbGxlclJlcXVlc3QaJi5jYXRhbG9nLnYxLkF1dGhlbnRpY2F0ZVNlbGxlclJlc3BvbnNlElQKDUNyZWF0ZVByb2R1Y3QSIC5jYXRhbG9nLnYxLkNyZWF0ZVByb2R1Y3RSZXF1ZXN0GiEuY2F0YWxvZy52MS5DcmVhdGVQcm9kdWN0UmVzcG9uc2USSwoKSW1wb3J0S2V5cxIdLmNhdGFsb2cudjEuSW1wb3J0S2V5c1JlcXVlc3QaHi5jYXRhbG9nLnYxLkltcG9ydEtleXNSZXNwb25zZRJRCgxMaXN0UHJvZHVjdHMSHy5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaIC5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1Jlc3BvbnNlEksKCkdldFByb2R1Y3QSHS5jYXRhbG9nLnYxLkdldFByb2R1Y3RSZXF1ZXN0Gh4uY2F0YWxvZy52MS5HZXRQcm9kdWN0UmVzcG9uc2USWgoPR2V0UHJvZHVjdFN0b2NrEiIuY2F0YWxvZy52MS5HZXRQcm9kdWN0U3RvY2tSZXF1ZXN0GiMuY2F0YWxvZy52MS5HZXRQcm9kdWN0U3RvY2tSZXNwb25zZRJOCgtSZXNlcnZlS2V5cxIeLmNhdGFsb2cudjEuUmVzZXJ2ZUtleXNSZXF1ZXN0Gh8uY2F0YWxvZy52MS5SZXNlcnZlS2V5c1Jlc3BvbnNlEk4KC1JlbGVhc2VLZXlzEh4uY2F0YWxvZy52MS5SZWxlYXNlS2V5c1JlcXVlc3QaHy5jYXRhbG9nLnYxLlJlbGVhc2VLZXlzUmVzcG9uc2USVAoNVXBkYXRlUHJvZHVjdBIgLmNhdGFsb2cudjEuVXBkYXRlUHJvZHVjdFJlcXVlc3QaIS5jYXRhbG9nLnYxLlVwZGF0ZVByb2R1Y3RSZXNwb25zZRJXCg5MaXN0S2V5QmF0Y2hlcxIhLmNhdGFsb2cudjEuTGlzdEtleUJhdGNoZXNSZXF1ZXN0GiIuY2F0YWxvZy52MS5MaXN0S2V5QmF0Y2hlc1Jlc3BvbnNlEl0KEFdpdGhkcmF3S2V5QmF0Y2gSIy5jYXRhbG9nLnYxLldpdGhkcmF3S2V5QmF0Y2hSZXF1ZXN0GiQuY2F0YWxvZy52MS5XaXRoZHJhd0tleUJhdGNoUmVzcG9uc2USYwoSUm90YXRlU2VsbGVyQXBpS2V5EiUuY2F0YWxvZy52MS5Sb3RhdGVTZWxsZXJBcGlLZXlSZXF1ZXN0GiYuY2F0YWxvZy52MS5Sb3RhdGVTZWxsZXJBcGlLZXlSZXNwb25zZRJLCgpSZXZlYWxLZXlzEh0uY2F0YWxvZy52MS5SZXZlYWxLZXlzUmVxdWVzdBoeLmNhdGFsb2cudjEuUmV2ZWFsS2V5c1Jlc3BvbnNlEkUKCFNlbGxLZXlzEhsuY2F0YWxvZy52MS5TZWxsS2V5c1JlcXVlc3QaHC5jYXRhbG9nLnYxLlNlbGxLZXlzUmVzcG9uc2ViBnByb3RvMw", [file_catalog_v1_product, file_common_v1_money]);
+  fileDesc("CiBjYXRhbG9nL3YxL2NhdGFsb2dfc2VydmljZS5wcm90bxIKY2F0YWxvZy52MSJEChNDcmVhdGVTZWxsZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFZW1haWwYAiABKAkSEAoIY3VycmVuY3kYAyABKAkiOgoUQ3JlYXRlU2VsbGVyUmVzcG9uc2USEQoJc2VsbGVyX2lkGAEgASgJEg8KB2FwaV9rZXkYAiABKAkiLAoZQXV0aGVudGljYXRlU2VsbGVyUmVxdWVzdBIPCgdhcGlfa2V5GAEgASgJIk8KGkF1dGhlbnRpY2F0ZVNlbGxlclJlc3BvbnNlEhEKCXNlbGxlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGN1cnJlbmN5GAMgASgJIpECChRDcmVhdGVQcm9kdWN0UmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSHwoFcHJpY2UYBCABKAsyEC5jb21tb24udjEuTW9uZXkSFAoMbWluX3F1YW50aXR5GAUgASgFEhQKDG1heF9xdWFudGl0eRgGIAEoBRIRCgljb3VudHJpZXMYByADKAkSFwoPcGVyX2J1eWVyX2xpbWl0GAggASgFEiwKCXdob2xlc2FsZRgJIAMoCzIZLmNhdGFsb2cudjEuV2hvbGVzYWxlVGllchIbChNsb3dfc3RvY2tfdGhyZXNob2xkGAogASgFIvkDChRVcGRhdGVQcm9kdWN0UmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRISCgV0aXRsZRgDIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAQgASgJSAGIAQESHwoFcHJpY2UYBSABKAsyEC5jb21tb24udjEuTW9uZXkSGQoMbWluX3F1YW50aXR5GAYgASgFSAKIAQESGQoMbWF4X3F1YW50aXR5GAcgASgFSAOIAQESFQoNc2V0X2NvdW50cmllcxgIIAEoCBIRCgljb3VudHJpZXMYCSADKAkSHAoPcGVyX2J1eWVyX2xpbWl0GAogASgFSASIAQESFQoNc2V0X3dob2xlc2FsZRgLIAEoCBIsCgl3aG9sZXNhbGUYDCADKAsyGS5jYXRhbG9nLnYxLldob2xlc2FsZVRpZXISIAoTbG93X3N0b2NrX3RocmVzaG9sZBgNIAEoBUgFiAEBEhMKBmFjdGl2ZRgOIAEoCEgGiAEBQggKBl90aXRsZUIOCgxfZGVzY3JpcHRpb25CDwoNX21pbl9xdWFudGl0eUIPCg1fbWF4X3F1YW50aXR5QhIKEF9wZXJfYnV5ZXJfbGltaXRCFgoUX2xvd19zdG9ja190aHJlc2hvbGRCCQoHX2FjdGl2ZSI9ChVVcGRhdGVQcm9kdWN0UmVzcG9uc2USJAoHcHJvZHVjdBgBIAEoCzITLmNhdGFsb2cudjEuUHJvZHVjdCI+ChVMaXN0S2V5QmF0Y2hlc1JlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkiowEKCEtleUJhdGNoEhAKCGJhdGNoX2lkGAEgASgJEhAKCGltcG9ydGVkGAIgASgFEhIKCmR1cGxpY2F0ZXMYAyABKAUSEQoJYXZhaWxhYmxlGAQgASgFEhAKCHJlc2VydmVkGAUgASgFEgwKBHNvbGQYBiABKAUSEQoJd2l0aGRyYXduGAcgASgFEhkKDWNyZWF0ZWRfYXRfbXMYCCABKANCAjACIj8KFkxpc3RLZXlCYXRjaGVzUmVzcG9uc2USJQoHYmF0Y2hlcxgBIAMoCzIULmNhdGFsb2cudjEuS2V5QmF0Y2giUgoXV2l0aGRyYXdLZXlCYXRjaFJlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIYmF0Y2hfaWQYAyABKAkiTQoYV2l0aGRyYXdLZXlCYXRjaFJlc3BvbnNlEhEKCXdpdGhkcmF3bhgBIAEoBRIQCghyZXNlcnZlZBgCIAEoBRIMCgRzb2xkGAMgASgFIi4KGVJvdGF0ZVNlbGxlckFwaUtleVJlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJIi0KGlJvdGF0ZVNlbGxlckFwaUtleVJlc3BvbnNlEg8KB2FwaV9rZXkYASABKAkiKwoVQ3JlYXRlUHJvZHVjdFJlc3BvbnNlEhIKCnByb2R1Y3RfaWQYASABKAkiSAoRSW1wb3J0S2V5c1JlcXVlc3QSEQoJc2VsbGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDAoEa2V5cxgDIAMoCSJMChJJbXBvcnRLZXlzUmVzcG9uc2USEAoIYmF0Y2hfaWQYASABKAkSEAoIaW1wb3J0ZWQYAiABKAUSEgoKZHVwbGljYXRlcxgDIAEoBSIVChNMaXN0UHJvZHVjdHNSZXF1ZXN0IjoKFExpc3RQcm9kdWN0c1Jlc3BvbnNlEiIKBWl0ZW1zGAEgAygLMhMuY2F0YWxvZy52MS5Qcm9kdWN0IicKEUdldFByb2R1Y3RSZXF1ZXN0EhIKCnByb2R1Y3RfaWQYASABKAkiOgoSR2V0UHJvZHVjdFJlc3BvbnNlEiQKB3Byb2R1Y3QYASABKAsyEy5jYXRhbG9nLnYxLlByb2R1Y3QiPwoWR2V0UHJvZHVjdFN0b2NrUmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCSJcChdHZXRQcm9kdWN0U3RvY2tSZXNwb25zZRISCgpwcm9kdWN0X2lkGAEgASgJEg0KBXN0b2NrGAIgASgFEhAKCHJlc2VydmVkGAMgASgFEgwKBHNvbGQYBCABKAUiegoSUmVzZXJ2ZUtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUSFwoLdHRsX3NlY29uZHMYBCABKANCAjACEhMKC2NvdXBvbl9jb2RlGAUgASgJIvMBChNSZXNlcnZlS2V5c1Jlc3BvbnNlEiQKCnVuaXRfcHJpY2UYASABKAsyEC5jb21tb24udjEuTW9uZXkSHwoFdG90YWwYAiABKAsyEC5jb21tb24udjEuTW9uZXkSEQoJc2VsbGVyX2lkGAMgASgJEhUKDXByb2R1Y3RfdGl0bGUYBCABKAkSGQoNZXhwaXJlc19hdF9tcxgFIAEoA0ICMAISFwoPcGVyX2J1eWVyX2xpbWl0GAYgASgFEiIKCGRpc2NvdW50GAcgASgLMhAuY29tbW9uLnYxLk1vbmV5EhMKC2NvdXBvbl9jb2RlGAggASgJIiYKElJlbGVhc2VLZXlzUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSInChNSZWxlYXNlS2V5c1Jlc3BvbnNlEhAKCHJlbGVhc2VkGAEgASgFIiUKEVJldmVhbEtleXNSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJIiIKElJldmVhbEtleXNSZXNwb25zZRIMCgRrZXlzGAEgAygJIjwKD1NlbGxLZXlzUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIXCg90YWtlX2Zyb21fc3RvY2sYAiABKAgiSwoQU2VsbEtleXNSZXNwb25zZRISCgpwcm9kdWN0X2lkGAEgASgJEhEKCXNlbGxlcl9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBSKvAQoGQ291cG9uEgoKAmlkGAEgASgJEgwKBGNvZGUYAiABKAkSJAoKYW1vdW50X29mZhgDIAEoCzIQLmNvbW1vbi52MS5Nb25leRITCgtwZXJjZW50X29mZhgEIAEoBRISCgpwcm9kdWN0X2lkGAUgASgJEhMKC3VzYWdlX2xpbWl0GAYgASgFEgwKBHVzZWQYByABKAUSGQoNZXhwaXJlc19hdF9tcxgIIAEoA0ICMAIiTAoTQ3JlYXRlQ291cG9uUmVxdWVzdBIRCglzZWxsZXJfaWQYASABKAkSIgoGY291cG9uGAIgASgLMhIuY2F0YWxvZy52MS5Db3Vwb24iOgoUQ3JlYXRlQ291cG9uUmVzcG9uc2USIgoGY291cG9uGAEgASgLMhIuY2F0YWxvZy52MS5Db3Vwb24iJwoSTGlzdENvdXBvbnNSZXF1ZXN0EhEKCXNlbGxlcl9pZBgBIAEoCSI6ChNMaXN0Q291cG9uc1Jlc3BvbnNlEiMKB2NvdXBvbnMYASADKAsyEi5jYXRhbG9nLnYxLkNvdXBvbjKxCwoOQ2F0YWxvZ1NlcnZpY2USUQoMQ3JlYXRlU2VsbGVyEh8uY2F0YWxvZy52MS5DcmVhdGVTZWxsZXJSZXF1ZXN0GiAuY2F0YWxvZy52MS5DcmVhdGVTZWxsZXJSZXNwb25zZRJjChJBdXRoZW50aWNhdGVTZWxsZXISJS5jYXRhbG9nLnYxLkF1dGhlbnRpY2F0ZVNlbGxlclJlcXVlc3QaJi5jYXRhbG9nLnYxLkF1dGhlbnRpY2F0ZVNlbGxlclJlc3BvbnNlElQKDUNyZWF0ZVByb2R1Y3QSIC5jYXRhbG9nLnYxLkNyZWF0ZVByb2R1Y3RSZXF1ZXN0GiEuY2F0YWxvZy52MS5DcmVhdGVQcm9kdWN0UmVzcG9uc2USSwoKSW1wb3J0S2V5cxIdLmNhdGFsb2cudjEuSW1wb3J0S2V5c1JlcXVlc3QaHi5jYXRhbG9nLnYxLkltcG9ydEtleXNSZXNwb25zZRJRCgxMaXN0UHJvZHVjdHMSHy5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaIC5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1Jlc3BvbnNlEksKCkdldFByb2R1Y3QSHS5jYXRhbG9nLnYxLkdldFByb2R1Y3RSZXF1ZXN0Gh4uY2F0YWxvZy52MS5HZXRQcm9kdWN0UmVzcG9uc2USWgoPR2V0UHJvZHVjdFN0b2NrEiIuY2F0YWxvZy52MS5HZXRQcm9kdWN0U3RvY2tSZXF1ZXN0GiMuY2F0YWxvZy52MS5HZXRQcm9kdWN0U3RvY2tSZXNwb25zZRJOCgtSZXNlcnZlS2V5cxIeLmNhdGFsb2cudjEuUmVzZXJ2ZUtleXNSZXF1ZXN0Gh8uY2F0YWxvZy52MS5SZXNlcnZlS2V5c1Jlc3BvbnNlEk4KC1JlbGVhc2VLZXlzEh4uY2F0YWxvZy52MS5SZWxlYXNlS2V5c1JlcXVlc3QaHy5jYXRhbG9nLnYxLlJlbGVhc2VLZXlzUmVzcG9uc2USVAoNVXBkYXRlUHJvZHVjdBIgLmNhdGFsb2cudjEuVXBkYXRlUHJvZHVjdFJlcXVlc3QaIS5jYXRhbG9nLnYxLlVwZGF0ZVByb2R1Y3RSZXNwb25zZRJXCg5MaXN0S2V5QmF0Y2hlcxIhLmNhdGFsb2cudjEuTGlzdEtleUJhdGNoZXNSZXF1ZXN0GiIuY2F0YWxvZy52MS5MaXN0S2V5QmF0Y2hlc1Jlc3BvbnNlEl0KEFdpdGhkcmF3S2V5QmF0Y2gSIy5jYXRhbG9nLnYxLldpdGhkcmF3S2V5QmF0Y2hSZXF1ZXN0GiQuY2F0YWxvZy52MS5XaXRoZHJhd0tleUJhdGNoUmVzcG9uc2USYwoSUm90YXRlU2VsbGVyQXBpS2V5EiUuY2F0YWxvZy52MS5Sb3RhdGVTZWxsZXJBcGlLZXlSZXF1ZXN0GiYuY2F0YWxvZy52MS5Sb3RhdGVTZWxsZXJBcGlLZXlSZXNwb25zZRJRCgxDcmVhdGVDb3Vwb24SHy5jYXRhbG9nLnYxLkNyZWF0ZUNvdXBvblJlcXVlc3QaIC5jYXRhbG9nLnYxLkNyZWF0ZUNvdXBvblJlc3BvbnNlEk4KC0xpc3RDb3Vwb25zEh4uY2F0YWxvZy52MS5MaXN0Q291cG9uc1JlcXVlc3QaHy5jYXRhbG9nLnYxLkxpc3RDb3Vwb25zUmVzcG9uc2USSwoKUmV2ZWFsS2V5cxIdLmNhdGFsb2cudjEuUmV2ZWFsS2V5c1JlcXVlc3QaHi5jYXRhbG9nLnYxLlJldmVhbEtleXNSZXNwb25zZRJFCghTZWxsS2V5cxIbLmNhdGFsb2cudjEuU2VsbEtleXNSZXF1ZXN0GhwuY2F0YWxvZy52MS5TZWxsS2V5c1Jlc3BvbnNlYgZwcm90bzM", [file_catalog_v1_product, file_common_v1_money]);
 
 /**
  * CreateSellerRequest asks the catalog to register a new seller (an ops action).
@@ -855,6 +855,14 @@ export type ReserveKeysRequest = Message<"catalog.v1.ReserveKeysRequest"> & {
    * @generated from field: int64 ttl_seconds = 4 [jstype = JS_NUMBER];
    */
   ttlSeconds: bigint;
+
+  /**
+   * A coupon the buyer entered; empty for none. One use is taken with the keys (and given back
+   * with them), or nothing is reserved and the call fails with a COUPON.* error.
+   *
+   * @generated from field: string coupon_code = 5;
+   */
+  couponCode: string;
 };
 
 /**
@@ -911,6 +919,20 @@ export type ReserveKeysResponse = Message<"catalog.v1.ReserveKeysResponse"> & {
    * @generated from field: int32 per_buyer_limit = 6;
    */
   perBuyerLimit: number;
+
+  /**
+   * What the coupon took off the price (zero without one); total is after it.
+   *
+   * @generated from field: common.v1.Money discount = 7;
+   */
+  discount?: Money;
+
+  /**
+   * The coupon applied, as the seller wrote it; empty without one.
+   *
+   * @generated from field: string coupon_code = 8;
+   */
+  couponCode: string;
 };
 
 /**
@@ -1071,6 +1093,167 @@ export const SellKeysResponseSchema: GenMessage<SellKeysResponse> = /*@__PURE__*
   messageDesc(file_catalog_v1_catalog_service, 30);
 
 /**
+ * Coupon is a discount code a seller hands out.
+ *
+ * @generated from message catalog.v1.Coupon
+ */
+export type Coupon = Message<"catalog.v1.Coupon"> & {
+  /**
+   * The coupon's identifier.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The code buyers enter (compared without regard to case).
+   *
+   * @generated from field: string code = 2;
+   */
+  code: string;
+
+  /**
+   * A fixed amount off the order; unset for a percentage coupon.
+   *
+   * @generated from field: common.v1.Money amount_off = 3;
+   */
+  amountOff?: Money;
+
+  /**
+   * A percentage off the order (1–99); 0 for a fixed coupon.
+   *
+   * @generated from field: int32 percent_off = 4;
+   */
+  percentOff: number;
+
+  /**
+   * The one product it applies to; empty means every product of the seller.
+   *
+   * @generated from field: string product_id = 5;
+   */
+  productId: string;
+
+  /**
+   * How many orders may use it; 0 means no limit.
+   *
+   * @generated from field: int32 usage_limit = 6;
+   */
+  usageLimit: number;
+
+  /**
+   * How many orders hold a use now (uses of expired orders are given back).
+   *
+   * @generated from field: int32 used = 7;
+   */
+  used: number;
+
+  /**
+   * When it stops being accepted, in Unix milliseconds; 0 means never.
+   *
+   * @generated from field: int64 expires_at_ms = 8 [jstype = JS_NUMBER];
+   */
+  expiresAtMs: bigint;
+};
+
+/**
+ * Describes the message catalog.v1.Coupon.
+ * Use `create(CouponSchema)` to create a new message.
+ */
+export const CouponSchema: GenMessage<Coupon> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 31);
+
+/**
+ * CreateCouponRequest describes the coupon to add.
+ *
+ * @generated from message catalog.v1.CreateCouponRequest
+ */
+export type CreateCouponRequest = Message<"catalog.v1.CreateCouponRequest"> & {
+  /**
+   * The seller offering it.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+
+  /**
+   * The coupon as it should be; id and used are ignored.
+   *
+   * @generated from field: catalog.v1.Coupon coupon = 2;
+   */
+  coupon?: Coupon;
+};
+
+/**
+ * Describes the message catalog.v1.CreateCouponRequest.
+ * Use `create(CreateCouponRequestSchema)` to create a new message.
+ */
+export const CreateCouponRequestSchema: GenMessage<CreateCouponRequest> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 32);
+
+/**
+ * CreateCouponResponse is the coupon added.
+ *
+ * @generated from message catalog.v1.CreateCouponResponse
+ */
+export type CreateCouponResponse = Message<"catalog.v1.CreateCouponResponse"> & {
+  /**
+   * The new coupon.
+   *
+   * @generated from field: catalog.v1.Coupon coupon = 1;
+   */
+  coupon?: Coupon;
+};
+
+/**
+ * Describes the message catalog.v1.CreateCouponResponse.
+ * Use `create(CreateCouponResponseSchema)` to create a new message.
+ */
+export const CreateCouponResponseSchema: GenMessage<CreateCouponResponse> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 33);
+
+/**
+ * ListCouponsRequest names the seller.
+ *
+ * @generated from message catalog.v1.ListCouponsRequest
+ */
+export type ListCouponsRequest = Message<"catalog.v1.ListCouponsRequest"> & {
+  /**
+   * The seller whose coupons to list.
+   *
+   * @generated from field: string seller_id = 1;
+   */
+  sellerId: string;
+};
+
+/**
+ * Describes the message catalog.v1.ListCouponsRequest.
+ * Use `create(ListCouponsRequestSchema)` to create a new message.
+ */
+export const ListCouponsRequestSchema: GenMessage<ListCouponsRequest> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 34);
+
+/**
+ * ListCouponsResponse lists the coupons, newest first.
+ *
+ * @generated from message catalog.v1.ListCouponsResponse
+ */
+export type ListCouponsResponse = Message<"catalog.v1.ListCouponsResponse"> & {
+  /**
+   * The seller's coupons.
+   *
+   * @generated from field: repeated catalog.v1.Coupon coupons = 1;
+   */
+  coupons: Coupon[];
+};
+
+/**
+ * Describes the message catalog.v1.ListCouponsResponse.
+ * Use `create(ListCouponsResponseSchema)` to create a new message.
+ */
+export const ListCouponsResponseSchema: GenMessage<ListCouponsResponse> = /*@__PURE__*/
+  messageDesc(file_catalog_v1_catalog_service, 35);
+
+/**
  * CatalogService owns sellers, products and the card keys themselves; its rpcs are NATS
  * request/reply commands and queries.
  *
@@ -1206,6 +1389,26 @@ export const CatalogService: GenService<{
     methodKind: "unary";
     input: typeof RotateSellerApiKeyRequestSchema;
     output: typeof RotateSellerApiKeyResponseSchema;
+  },
+  /**
+   * CreateCoupon adds a seller's coupon for all their products or one of them.
+   *
+   * @generated from rpc catalog.v1.CatalogService.CreateCoupon
+   */
+  createCoupon: {
+    methodKind: "unary";
+    input: typeof CreateCouponRequestSchema;
+    output: typeof CreateCouponResponseSchema;
+  },
+  /**
+   * ListCoupons returns a seller's coupons with their uses.
+   *
+   * @generated from rpc catalog.v1.CatalogService.ListCoupons
+   */
+  listCoupons: {
+    methodKind: "unary";
+    input: typeof ListCouponsRequestSchema;
+    output: typeof ListCouponsResponseSchema;
   },
   /**
    * RevealKeys returns the keys sold to a delivered order.
