@@ -64,6 +64,12 @@ describe('checkout with Alipay through the public API', () => {
     expect(statuses[0]).toBe('awaiting_payment');
     expect(statuses[statuses.length - 1]).toBe('delivered');
 
+    // The keys are also emailed to the buyer (dev stacks capture the mail; orders /ops shows it).
+    await eventually('the delivery email in the orders mailbox', async () => {
+      const ops = await request(e2e.stack.urls.orders, 'GET', '/ops', { token: e2e.stack.opsToken });
+      return delivered.keys.every((k: string) => ops.text.includes(k)) ? ops.text : undefined;
+    });
+
     // Settlement books the sale from the payment event, independently of delivery.
     const fee = (order.total.minor * 5) / 100;
     const balances = await eventually('the sale to reach the seller balance', async () => {

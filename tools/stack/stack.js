@@ -25,6 +25,9 @@ const schemaOf = (name) => name.replace(/-/g, '_');
 /** Linux hands out outgoing connections' local ports from 32768 up: stacks stay below it. */
 const EPHEMERAL_PORTS_START = 32768;
 const SPAN = Math.max(...SERVICES.map((s) => s.port(0))) + 1;
+/** Ports a stack listens on besides the services' HTTP ports: the orders service's dev mail capture. */
+const SMTP_CAPTURE_PORT = (b) => b + 125;
+const stackPorts = (b) => [...SERVICES.map((svc) => svc.port(b)), SMTP_CAPTURE_PORT(b)];
 
 function portFree(port) {
   const net = require('node:net');
@@ -45,7 +48,7 @@ async function freeBasePort({ from = 20000, tries = 40 } = {}) {
   if (slots < 1) throw new Error(`no room for a stack between port ${from} and ${EPHEMERAL_PORTS_START}`);
   for (let i = 0; i < tries; i++) {
     const base = from + Math.floor(Math.random() * slots) * SPAN;
-    if ((await Promise.all(SERVICES.map((svc) => portFree(svc.port(base))))).every(Boolean)) return base;
+    if ((await Promise.all(stackPorts(base).map(portFree))).every(Boolean)) return base;
   }
   throw new Error(`no free port range for a stack between ${from} and ${EPHEMERAL_PORTS_START}`);
 }
@@ -101,7 +104,8 @@ async function startStack(opts = {}) {
   const own = {
     'provider-sandbox': { SANDBOX_PUBLIC_URL: urls['provider-sandbox'], SANDBOX_TIME_SCALE: opts.env?.SANDBOX_TIME_SCALE ?? process.env.SANDBOX_TIME_SCALE ?? '1' },
     catalog: { CARD_KEY_ENCRYPTION_KEY: secrets.cardKeyKey },
-    orders: { ACCESS_TOKEN_SECRET: secrets.accessTokenSecret },
+    // Delivery emails go to the orders service's own capture server; its mailbox is on orders /ops.
+    orders: { ACCESS_TOKEN_SECRET: secrets.accessTokenSecret, SMTP_CAPTURE_PORT: String(SMTP_CAPTURE_PORT(basePort)) },
     'api-gateway': { PUBLIC_BASE_URL: urls['api-gateway'] },
     'adapter-alipay': {
       ALIPAY_APP_ID: alipayAppId,

@@ -6,6 +6,9 @@ import { GetOrderController } from './get-order/get-order.controller';
 import { OrdersInit1732500000000 } from './migrations/1732500000000-orders-init';
 import { LookupFailures1733100000000 } from './migrations/1733100000000-lookup-failures';
 import { OrderCoupons1733200000000 } from './migrations/1733200000000-order-coupons';
+import { DeliveryEmails1733300000000 } from './migrations/1733300000000-delivery-emails';
+import { DeliveryEmailController, DeliveryEmails } from './delivery-email/delivery-email';
+import { MailCapture } from './delivery-email/mail-capture';
 import { LookupLimiter } from './lookup/lookup-limiter';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
 import { OrdersOps } from './orders.ops';
@@ -13,8 +16,8 @@ import { Fulfilment, FulfilmentController, WaitingStockRetry } from './fulfilmen
 import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
-const controllers = [PlaceOrderController, GetOrderController, FulfilmentController];
-const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000];
+const controllers = [PlaceOrderController, GetOrderController, FulfilmentController, DeliveryEmailController];
+const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000];
 
 @Module({})
 export class AppModule {
@@ -29,6 +32,8 @@ export class AppModule {
         ExpireOrdersService,
         Fulfilment,
         LookupLimiter,
+        MailCapture,
+        DeliveryEmails,
         WaitingStockRetry,
         OrdersOps,
       ],

@@ -17,6 +17,11 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   /** Failed lookups allowed per client address within the window (scanning many orders). */
   LOOKUP_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
   LOOKUP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Where delivery emails go out (e.g. smtp://user:pass@relay:587); unset: no email. */
+  SMTP_URL: z.string().url().optional(),
+  /** Dev and test stacks: run a capture SMTP server on this port and send to it (mailbox on /ops). */
+  SMTP_CAPTURE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  MAIL_FROM: z.string().min(3).default('Cardshop <no-reply@cardshop.local>'),
   STOCK_RETRY_MS: z.coerce.number().int().min(100).default(30000),
 });
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -2,11 +2,12 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OpsRegistry, type OpsSection } from '@cardshop/platform';
+import { MailCapture } from './delivery-email/mail-capture';
 
 /** Orders by state, and the latest orders (email masked). */
 @Injectable()
 export class OrdersOps implements OnModuleInit {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly ops: OpsRegistry) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly ops: OpsRegistry, private readonly mail: MailCapture) {}
 
   onModuleInit(): void {
     this.ops.add(this);
@@ -21,6 +22,9 @@ export class OrdersOps implements OnModuleInit {
       { title: 'Orders by state', kind: 'figures', figures: Object.fromEntries(states.map((s) => [s.status, Number(s.n)])) },
       { title: 'Deliveries (one per order)', kind: 'figures', figures: d },
       { title: 'Latest orders', kind: 'table', rows: recent },
+      ...(this.mail.enabled
+        ? [{ title: 'Mailbox (dev capture)', kind: 'table' as const, rows: this.mail.mailbox().slice(0, 20).map((m) => ({ at: m.at, to: m.to, subject: m.subject, text: m.text })), empty: 'no mail sent yet' }]
+        : []),
     ];
   }
 }
