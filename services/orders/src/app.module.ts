@@ -9,6 +9,8 @@ import { OrderCoupons1733200000000 } from './migrations/1733200000000-order-coup
 import { DeliveryEmails1733300000000 } from './migrations/1733300000000-delivery-emails';
 import { DeliveryEmailController, DeliveryEmails } from './delivery-email/delivery-email';
 import { MailCapture } from './delivery-email/mail-capture';
+import { AuditLog1733300000001 } from './migrations/1733300000001-audit-log';
+import { OpsActionsController } from './ops-actions/ops-actions.controller';
 import { LookupLimiter } from './lookup/lookup-limiter';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
 import { OrdersOps } from './orders.ops';
@@ -16,8 +18,8 @@ import { Fulfilment, FulfilmentController, WaitingStockRetry } from './fulfilmen
 import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
-const controllers = [PlaceOrderController, GetOrderController, FulfilmentController, DeliveryEmailController];
-const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000];
+const controllers = [PlaceOrderController, GetOrderController, FulfilmentController, DeliveryEmailController, OpsActionsController];
+const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001];
 
 @Module({})
 export class AppModule {

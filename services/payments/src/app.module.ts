@@ -4,10 +4,11 @@ import { PersistenceModule, PlatformModule } from '@cardshop/platform';
 import { ConfirmPaymentController } from './confirm-payment/confirm-payment.controller';
 import { PaymentsInit1732500000000 } from './migrations/1732500000000-payments-init';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './payments.config';
+import { ManualPaymentController } from './manual-payment/manual-payment.controller';
 import { PaymentsOps } from './payments.ops';
 import { StartPaymentController } from './start-payment/start-payment.controller';
 
-const controllers = [StartPaymentController, ConfirmPaymentController];
+const controllers = [StartPaymentController, ConfirmPaymentController, ManualPaymentController];
 const migrations = [...messagingMigrations, PaymentsInit1732500000000];
 
 @Module({})

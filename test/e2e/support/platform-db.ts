@@ -52,6 +52,25 @@ export class PlatformDb {
     return this.count('SELECT count(*) AS n FROM payments.provider_events WHERE merchant_reference = $1', merchantReference);
   }
 
+  /** The ledger accounts a transfer moved money on (their ids name the channel, e.g. `provider_clearing:manual:CNY`). */
+  async transferAccounts(orderId: string): Promise<string[]> {
+    const r = await this.pool.query<{ account_id: string }>(
+      'SELECT e.account_id FROM settlement.entries e JOIN settlement.transfers t ON t.id = e.transfer_id WHERE t.order_id = $1 ORDER BY e.account_id',
+      [orderId],
+    );
+    return r.rows.map((x) => x.account_id);
+  }
+
+  /** Runs a statement as an attacker with database access would (for append-only checks). */
+  async tryStatement(sql: string): Promise<Error | undefined> {
+    try {
+      await this.pool.query(sql);
+      return undefined;
+    } catch (e) {
+      return e as Error;
+    }
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }

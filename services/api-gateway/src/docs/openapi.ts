@@ -7,6 +7,8 @@ const json = (schema: object) => ({ 'application/json': { schema } });
 const errors = { '400': { description: 'Invalid input', content: json(error) }, '404': { description: 'Not found', content: json(error) } };
 const bearer = [{ bearer: [] }];
 const orderId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const opsActor = { name: 'X-Ops-Actor', in: 'header', required: true, schema: { type: 'string' }, description: 'Who acts; written to the audit log' };
+const reasonBody = (required: boolean) => ({ type: 'object', ...(required ? { required: ['reason'] } : {}), properties: { reason: { type: 'string', maxLength: 2000 } } });
 
 const order = {
   type: 'object',
@@ -51,8 +53,35 @@ export const openApiDocument = {
     '/api/v1/orders/{id}/events': { get: { summary: 'Server-sent events: status, payment, delivered', parameters: [orderId, { name: 'token', in: 'query', schema: { type: 'string' }, description: 'The access token (EventSource cannot send headers)' }], responses: { '200': { description: 'text/event-stream' }, ...errors } } },
     '/api/v1/ops/sellers': { post: { summary: 'Ops creates a seller (ops token)', security: bearer, requestBody: { content: json({ type: 'object', required: ['name', 'email'], properties: { name: { type: 'string' }, email: { type: 'string' }, currency: { type: 'string' } } }) }, responses: { '201': { description: '{ id, apiKey } — the key is shown only here' }, '401': { description: 'Ops token missing or wrong', content: json(error) } } } },
     '/api/v1/seller/products': { post: { summary: 'Seller lists a product (seller API key)', security: bearer, requestBody: { content: json({ type: 'object', required: ['title', 'price'], properties: { title: { type: 'string' }, description: { type: 'string' }, price: money, minQuantity: { type: 'integer' }, maxQuantity: { type: 'integer' }, countries: { type: 'array', items: { type: 'string' } } } }) }, responses: { '201': { description: '{ id }' }, ...errors } } },
-    '/api/v1/seller/products/{id}/keys': { post: { summary: 'Seller imports card keys (encrypted at rest)', security: bearer, parameters: [orderId], requestBody: { content: json({ type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'string' }, maxItems: 5000 } } }) }, responses: { '200': { description: '{ batchId, imported, duplicates }' }, ...errors } } },
-    '/api/v1/seller/products/{id}': { get: { summary: 'Stock and sales', security: bearer, parameters: [orderId], responses: { '200': { description: '{ id, stock, sold, reserved }' }, ...errors } } },
+    '/api/v1/seller/products/{id}/keys': {
+      post: {
+        summary: 'Seller imports card keys (encrypted at rest), one batch per import',
+        security: bearer, parameters: [orderId],
+        requestBody: { content: json({ oneOf: [
+          { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'string' }, maxItems: 5000 } } },
+          { type: 'object', required: ['text'], properties: { text: { type: 'string', description: 'one key per line; blank lines skipped' } } },
+          { type: 'object', required: ['csv'], properties: { csv: { type: 'string' }, column: { type: 'string', description: 'header column holding the keys; without it there is no header and the first field is the key' } } },
+        ] }) },
+        responses: { '200': { description: '{ batchId, imported, duplicates } (duplicates within the import or already held are skipped and counted)' }, ...errors },
+      },
+    },
+    '/api/v1/seller/products/{id}/batches': { get: { summary: "A product's key imports and what became of their keys", security: bearer, parameters: [orderId], responses: { '200': { description: 'items[]: { batchId, imported, duplicates, available, reserved, sold, withdrawn, createdAt }' }, ...errors } } },
+    '/api/v1/seller/products/{id}/batches/{batchId}': { delete: { summary: "Withdraw a batch's unsold keys (reserved and sold keys stay)", security: bearer, parameters: [orderId, { name: 'batchId', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: '{ withdrawn, reserved, sold }' }, ...errors } } },
+    '/api/v1/seller/coupons': {
+      post: { summary: 'A coupon: amountOff or percentOff, for one product (productId) or all, with usageLimit and expiresAt', security: bearer, requestBody: { content: json({ type: 'object', required: ['code'], properties: { code: { type: 'string' }, amountOff: { $ref: '#/components/schemas/Money' }, percentOff: { type: 'integer', minimum: 1, maximum: 99 }, productId: { type: 'string' }, usageLimit: { type: 'integer' }, expiresAt: { type: 'string', format: 'date-time' } } }) }, responses: { '201': { description: 'The coupon' }, '409': { description: 'COUPON.CODE_TAKEN', content: json(error) }, ...errors } },
+      get: { summary: "The seller's coupons with their uses", security: bearer, responses: { '200': { description: 'items[]' } } },
+    },
+    '/api/v1/seller/api-key/rotate': { post: { summary: 'A new API key (shown only here); the old one stops working at once', security: bearer, responses: { '201': { description: '{ apiKey }' }, ...errors } } },
+    '/api/v1/ops/orders/{id}/mark-paid': { post: { summary: 'Ops: record a payment received outside every channel (channel "manual"); audited', security: bearer, parameters: [orderId, opsActor], requestBody: { content: json(reasonBody(true)) }, responses: { '200': { description: '{ order, outcome }' }, ...errors } } },
+    '/api/v1/ops/orders/{id}/resend-delivery': { post: { summary: 'Ops: email the keys again; audited', security: bearer, parameters: [orderId, opsActor], requestBody: { content: json(reasonBody(false)) }, responses: { '200': { description: '{ order, outcome }' }, ...errors } } },
+    '/api/v1/ops/orders/{id}/cancel': { post: { summary: 'Ops: cancel an unpaid order (keys and coupon use return); audited', security: bearer, parameters: [orderId, opsActor], requestBody: { content: json(reasonBody(true)) }, responses: { '200': { description: '{ order, outcome }' }, ...errors } } },
+    '/api/v1/ops/orders/{id}/keys': { get: { summary: "Ops: a delivered order's keys; every look is audited", security: bearer, parameters: [orderId, opsActor, { name: 'reason', in: 'query', schema: { type: 'string' } }], responses: { '200': { description: '{ orderId, keys[] }' }, ...errors } } },
+    '/api/v1/ops/audit': { get: { summary: 'Ops: the append-only audit log, newest first', security: bearer, parameters: [{ name: 'orderId', in: 'query', schema: { type: 'string' } }], responses: { '200': { description: 'items[]: { at, actor, action, orderId, reason, outcome }' } } } },
+    '/api/v1/seller/products/{id}': {
+      get: { summary: 'Stock and sales', security: bearer, parameters: [orderId], responses: { '200': { description: '{ id, stock, sold, reserved }' }, ...errors } },
+      patch: { summary: 'Change any of title, description, price, minQuantity, maxQuantity, countries, perBuyerLimit, wholesale, lowStockThreshold, active', security: bearer, parameters: [orderId], responses: { '200': { description: 'The product as the seller sees it' }, ...errors } },
+      delete: { summary: 'Unlist the product (keys, orders and sales stay)', security: bearer, parameters: [orderId], responses: { '200': { description: 'The product, active: false' }, ...errors } },
+    },
     '/api/v1/seller/balance': { get: { summary: "The seller's money", security: bearer, responses: { '200': { description: 'balances[]: { currency, pending, available, withdrawing }' } } } },
     '/api/v1/qr.png': { get: { summary: 'A QR code image for a next action', parameters: [{ name: 'content', in: 'query', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'image/png' }, ...errors } } },
   },

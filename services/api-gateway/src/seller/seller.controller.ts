@@ -1,12 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { CatalogService, SettlementService, type Coupon, type Product } from '@cardshop/contracts';
+import { CatalogService, OrdersService, SettlementService, type Coupon, type Product } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
-import { OpsGuard, parseInput } from '@cardshop/platform';
-import { publicMoney, publicProduct } from '../shared/public-shapes';
+import { badRequest, OpsGuard, parseInput } from '@cardshop/platform';
+import { publicMoney, publicOrder, publicProduct } from '../shared/public-shapes';
 import { keysFromImport } from './key-import';
 import { SellerAuth } from './seller-auth';
+
+const actionBody = z.object({ reason: z.string().max(2000).optional() }).strict();
+
+/** Who is acting, from `X-Ops-Actor` (required on every ops action). */
+function opsActor(req: Request): string {
+  const actor = req.header('x-ops-actor')?.trim();
+  if (!actor) throw badRequest('OPS.ACTOR_REQUIRED', 'name yourself in the X-Ops-Actor header');
+  return actor.slice(0, 200);
+}
 
 const sellerBody = z.object({ name: z.string().min(1).max(120), email: z.string().email(), currency: z.string().regex(/^[A-Za-z]{3,4}$/).optional() }).strict();
 const money = z.object({ minor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Za-z]{3,4}$/).optional() }).strict();
@@ -65,6 +74,47 @@ function sellerProduct(p: Product) {
 @UseGuards(OpsGuard)
 export class OpsApiController {
   constructor(private readonly rpc: TypedRpc) {}
+
+  /**
+   * Audited ops actions on an order. The operator names themselves in `X-Ops-Actor`; the orders
+   * service logs who, when, what, why and the outcome in its append-only audit log.
+   */
+  @Post('orders/:id/mark-paid')
+  @HttpCode(200)
+  markPaid(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+    return this.orderAction(id, 'mark_paid', body, req);
+  }
+
+  @Post('orders/:id/resend-delivery')
+  @HttpCode(200)
+  resendDelivery(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+    return this.orderAction(id, 'resend_delivery', body, req);
+  }
+
+  @Post('orders/:id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+    return this.orderAction(id, 'cancel', body, req);
+  }
+
+  private async orderAction(id: string, action: string, body: unknown, req: Request) {
+    const b = parseInput(actionBody, body ?? {});
+    const r = await this.rpc.call(OrdersService.method.runOpsAction, { orderId: id, action, actor: opsActor(req), reason: b.reason ?? '' });
+    return { order: publicOrder(r.order!), outcome: r.outcome };
+  }
+
+  /** The keys of a delivered order, for support; every look is audited. */
+  @Get('orders/:id/keys')
+  async orderKeys(@Param('id') id: string, @Query('reason') reason: string | undefined, @Req() req: Request) {
+    const r = await this.rpc.call(OrdersService.method.runOpsAction, { orderId: id, action: 'reveal_keys', actor: opsActor(req), reason: reason ?? '' });
+    return { orderId: id, keys: r.keys };
+  }
+
+  @Get('audit')
+  async audit(@Query('orderId') orderId: string | undefined) {
+    const r = await this.rpc.call(OrdersService.method.listAuditLog, { orderId: orderId ?? '', limit: 200 });
+    return { items: r.entries.map((e) => ({ at: new Date(Number(e.atMs)).toISOString(), actor: e.actor, action: e.action, orderId: e.orderId, reason: e.reason, outcome: e.outcome })) };
+  }
 
   /** Ops creates a seller; the API key is shown only in this response. */
   @Post('sellers')

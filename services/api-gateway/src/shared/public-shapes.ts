@@ -41,5 +41,6 @@ export function publicOrder(o: Order) {
     expiresAt: new Date(Number(o.expiresAtMs)).toISOString(), createdAt: new Date(Number(o.createdAtMs)).toISOString(),
     ...(o.deliveredAtMs > 0n ? { deliveredAt: new Date(Number(o.deliveredAtMs)).toISOString() } : {}),
     ...(o.couponCode ? { couponCode: o.couponCode, discount: publicMoney(o.discount) } : {}),
+    ...(o.paidChannel ? { paidChannel: o.paidChannel } : {}),
   };
 }

@@ -4,9 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import {
-  CatalogService, KeysReleasedSchema, KeysSoldSchema, OrderExpiredSchema, patternOfEvent, patternOfMethod, SellKeysResponseSchema,
+  CatalogService, KeysReleasedSchema, KeysSoldSchema, OrderCancelledSchema, OrderExpiredSchema, patternOfEvent, patternOfMethod, SellKeysResponseSchema,
   ReleaseKeysResponseSchema, ReserveKeysResponseSchema, RevealKeysResponseSchema,
-  type OrderExpired, type ReleaseKeysRequest, type SellKeysRequest, type ReserveKeysRequest, type RevealKeysRequest,
+  type OrderCancelled, type OrderExpired, type ReleaseKeysRequest, type SellKeysRequest, type ReserveKeysRequest, type RevealKeysRequest,
 } from '@cardshop/contracts';
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
 import { AppError, badRequest, conflict, notFound } from '@cardshop/platform';
@@ -127,6 +127,12 @@ export class ReservationsController {
   /** An expired order gives its keys back to the shelf (never keys already sold). */
   @EventPattern(patternOfEvent(OrderExpiredSchema))
   async onOrderExpired(@Payload() evt: OrderExpired, @Ctx() ctx: JetStreamContext) {
+    await this.inbox.runOnce(this.db, ctx, (em) => this.release(em, evt.orderId));
+  }
+
+  /** So does a cancelled one. */
+  @EventPattern(patternOfEvent(OrderCancelledSchema))
+  async onOrderCancelled(@Payload() evt: OrderCancelled, @Ctx() ctx: JetStreamContext) {
     await this.inbox.runOnce(this.db, ctx, (em) => this.release(em, evt.orderId));
   }
 

@@ -24,6 +24,8 @@ export class ChannelOutcomesController {
   }
 
   private async record(evt: PaymentSucceeded | PaymentFailed, succeeded: boolean): Promise<void> {
+    // A payment ops recorded by hand says nothing about any channel's health.
+    if (evt.channel === 'manual') return;
     // The payment events do not carry the buyer's country yet; it stays NULL until they do.
     await this.db.query(
       `INSERT INTO channel_outcomes (channel, country, succeeded, order_id, attempt_id) VALUES ($1, NULL, $2, $3, $4) ON CONFLICT (attempt_id, succeeded) DO NOTHING`,

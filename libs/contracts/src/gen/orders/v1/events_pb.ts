@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file orders/v1/events.proto.
  */
 export const file_orders_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChZvcmRlcnMvdjEvZXZlbnRzLnByb3RvEglvcmRlcnMudjEimQEKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJc2VsbGVyX2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEh8KBXRvdGFsGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBWVtYWlsGAYgASgJEg8KB2NvdW50cnkYByABKAkiZAoJT3JkZXJQYWlkEhAKCG9yZGVyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkicAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglzZWxsZXJfaWQYAyABKAkSEAoIcXVhbnRpdHkYBCABKAUSEwoLZGVsaXZlcnlfaWQYBSABKAkiIAoMT3JkZXJFeHBpcmVkEhAKCG9yZGVyX2lkGAEgASgJIkwKEk9yZGVyQXdhaXRpbmdTdG9jaxIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFYgZwcm90bzM", [file_common_v1_money]);
+  fileDesc("ChZvcmRlcnMvdjEvZXZlbnRzLnByb3RvEglvcmRlcnMudjEimQEKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJc2VsbGVyX2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEh8KBXRvdGFsGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBWVtYWlsGAYgASgJEg8KB2NvdW50cnkYByABKAkiZAoJT3JkZXJQYWlkEhAKCG9yZGVyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkicAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglzZWxsZXJfaWQYAyABKAkSEAoIcXVhbnRpdHkYBCABKAUSEwoLZGVsaXZlcnlfaWQYBSABKAkiIAoMT3JkZXJFeHBpcmVkEhAKCG9yZGVyX2lkGAEgASgJIkwKEk9yZGVyQXdhaXRpbmdTdG9jaxIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFIjIKDk9yZGVyQ2FuY2VsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCWIGcHJvdG8z", [file_common_v1_money]);
 
 /**
  * OrderPlaced records that an order was opened and its keys reserved.
@@ -224,4 +224,32 @@ export type OrderAwaitingStock = Message<"orders.v1.OrderAwaitingStock"> & {
  */
 export const OrderAwaitingStockSchema: GenMessage<OrderAwaitingStock> = /*@__PURE__*/
   messageDesc(file_orders_v1_events, 4);
+
+/**
+ * OrderCancelled records that ops cancelled an unpaid order; its keys return to stock.
+ *
+ * @generated from message orders.v1.OrderCancelled
+ */
+export type OrderCancelled = Message<"orders.v1.OrderCancelled"> & {
+  /**
+   * The identifier of the order cancelled.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * Why it was cancelled.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message orders.v1.OrderCancelled.
+ * Use `create(OrderCancelledSchema)` to create a new message.
+ */
+export const OrderCancelledSchema: GenMessage<OrderCancelled> = /*@__PURE__*/
+  messageDesc(file_orders_v1_events, 5);
 

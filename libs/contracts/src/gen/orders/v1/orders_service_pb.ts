@@ -12,7 +12,189 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file orders/v1/orders_service.proto.
  */
 export const file_orders_v1_orders_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5vcmRlcnMvdjEvb3JkZXJzX3NlcnZpY2UucHJvdG8SCW9yZGVycy52MSKyAQoRUGxhY2VPcmRlclJlcXVlc3QSEgoKcHJvZHVjdF9pZBgBIAEoCRIQCghxdWFudGl0eRgCIAEoBRINCgVlbWFpbBgDIAEoCRIWCg5xdWVyeV9wYXNzd29yZBgEIAEoCRIPCgdjb3VudHJ5GAUgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCRIRCgljbGllbnRfaXAYByABKAkSEwoLY291cG9uX2NvZGUYCCABKAkiSwoSUGxhY2VPcmRlclJlc3BvbnNlEh8KBW9yZGVyGAEgASgLMhAub3JkZXJzLnYxLk9yZGVyEhQKDGFjY2Vzc190b2tlbhgCIAEoCSI5Cg9HZXRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFAoMYWNjZXNzX3Rva2VuGAIgASgJIjMKEEdldE9yZGVyUmVzcG9uc2USHwoFb3JkZXIYASABKAsyEC5vcmRlcnMudjEuT3JkZXIiYQoTTG9va3VwT3JkZXJzUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIWCg5xdWVyeV9wYXNzd29yZBgDIAEoCRIRCgljbGllbnRfaXAYBCABKAkiPgoUTG9va3VwT3JkZXJzUmVzcG9uc2USJgoFaXRlbXMYASADKAsyFy5vcmRlcnMudjEuT3JkZXJTdW1tYXJ5MvABCg1PcmRlcnNTZXJ2aWNlEkkKClBsYWNlT3JkZXISHC5vcmRlcnMudjEuUGxhY2VPcmRlclJlcXVlc3QaHS5vcmRlcnMudjEuUGxhY2VPcmRlclJlc3BvbnNlEkMKCEdldE9yZGVyEhoub3JkZXJzLnYxLkdldE9yZGVyUmVxdWVzdBobLm9yZGVycy52MS5HZXRPcmRlclJlc3BvbnNlEk8KDExvb2t1cE9yZGVycxIeLm9yZGVycy52MS5Mb29rdXBPcmRlcnNSZXF1ZXN0Gh8ub3JkZXJzLnYxLkxvb2t1cE9yZGVyc1Jlc3BvbnNlYgZwcm90bzM", [file_orders_v1_order]);
+  fileDesc("Ch5vcmRlcnMvdjEvb3JkZXJzX3NlcnZpY2UucHJvdG8SCW9yZGVycy52MSJWChNSdW5PcHNBY3Rpb25SZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEg4KBmFjdGlvbhgCIAEoCRINCgVhY3RvchgDIAEoCRIOCgZyZWFzb24YBCABKAkiVgoUUnVuT3BzQWN0aW9uUmVzcG9uc2USHwoFb3JkZXIYASABKAsyEC5vcmRlcnMudjEuT3JkZXISDwoHb3V0Y29tZRgCIAEoCRIMCgRrZXlzGAMgAygJIjYKE0xpc3RBdWRpdExvZ1JlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSDQoFbGltaXQYAiABKAUicQoKQXVkaXRFbnRyeRIRCgVhdF9tcxgBIAEoA0ICMAISDQoFYWN0b3IYAiABKAkSDgoGYWN0aW9uGAMgASgJEhAKCG9yZGVyX2lkGAQgASgJEg4KBnJlYXNvbhgFIAEoCRIPCgdvdXRjb21lGAYgASgJIj4KFExpc3RBdWRpdExvZ1Jlc3BvbnNlEiYKB2VudHJpZXMYASADKAsyFS5vcmRlcnMudjEuQXVkaXRFbnRyeSKyAQoRUGxhY2VPcmRlclJlcXVlc3QSEgoKcHJvZHVjdF9pZBgBIAEoCRIQCghxdWFudGl0eRgCIAEoBRINCgVlbWFpbBgDIAEoCRIWCg5xdWVyeV9wYXNzd29yZBgEIAEoCRIPCgdjb3VudHJ5GAUgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCRIRCgljbGllbnRfaXAYByABKAkSEwoLY291cG9uX2NvZGUYCCABKAkiSwoSUGxhY2VPcmRlclJlc3BvbnNlEh8KBW9yZGVyGAEgASgLMhAub3JkZXJzLnYxLk9yZGVyEhQKDGFjY2Vzc190b2tlbhgCIAEoCSI5Cg9HZXRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSFAoMYWNjZXNzX3Rva2VuGAIgASgJIjMKEEdldE9yZGVyUmVzcG9uc2USHwoFb3JkZXIYASABKAsyEC5vcmRlcnMudjEuT3JkZXIiYQoTTG9va3VwT3JkZXJzUmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIWCg5xdWVyeV9wYXNzd29yZBgDIAEoCRIRCgljbGllbnRfaXAYBCABKAkiPgoUTG9va3VwT3JkZXJzUmVzcG9uc2USJgoFaXRlbXMYASADKAsyFy5vcmRlcnMudjEuT3JkZXJTdW1tYXJ5MpIDCg1PcmRlcnNTZXJ2aWNlEkkKClBsYWNlT3JkZXISHC5vcmRlcnMudjEuUGxhY2VPcmRlclJlcXVlc3QaHS5vcmRlcnMudjEuUGxhY2VPcmRlclJlc3BvbnNlEkMKCEdldE9yZGVyEhoub3JkZXJzLnYxLkdldE9yZGVyUmVxdWVzdBobLm9yZGVycy52MS5HZXRPcmRlclJlc3BvbnNlEk8KDExvb2t1cE9yZGVycxIeLm9yZGVycy52MS5Mb29rdXBPcmRlcnNSZXF1ZXN0Gh8ub3JkZXJzLnYxLkxvb2t1cE9yZGVyc1Jlc3BvbnNlEk8KDFJ1bk9wc0FjdGlvbhIeLm9yZGVycy52MS5SdW5PcHNBY3Rpb25SZXF1ZXN0Gh8ub3JkZXJzLnYxLlJ1bk9wc0FjdGlvblJlc3BvbnNlEk8KDExpc3RBdWRpdExvZxIeLm9yZGVycy52MS5MaXN0QXVkaXRMb2dSZXF1ZXN0Gh8ub3JkZXJzLnYxLkxpc3RBdWRpdExvZ1Jlc3BvbnNlYgZwcm90bzM", [file_orders_v1_order]);
+
+/**
+ * RunOpsActionRequest is one ops action: who, on which order, what, and why.
+ *
+ * @generated from message orders.v1.RunOpsActionRequest
+ */
+export type RunOpsActionRequest = Message<"orders.v1.RunOpsActionRequest"> & {
+  /**
+   * The order acted on.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * "mark_paid" (reason required), "resend_delivery", "cancel" (reason required) or "reveal_keys".
+   *
+   * @generated from field: string action = 2;
+   */
+  action: string;
+
+  /**
+   * Who acts (the operator's name or email).
+   *
+   * @generated from field: string actor = 3;
+   */
+  actor: string;
+
+  /**
+   * Why.
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message orders.v1.RunOpsActionRequest.
+ * Use `create(RunOpsActionRequestSchema)` to create a new message.
+ */
+export const RunOpsActionRequestSchema: GenMessage<RunOpsActionRequest> = /*@__PURE__*/
+  messageDesc(file_orders_v1_orders_service, 0);
+
+/**
+ * RunOpsActionResponse is the order after the action, and what the action produced.
+ *
+ * @generated from message orders.v1.RunOpsActionResponse
+ */
+export type RunOpsActionResponse = Message<"orders.v1.RunOpsActionResponse"> & {
+  /**
+   * The order as it is now.
+   *
+   * @generated from field: orders.v1.Order order = 1;
+   */
+  order?: Order;
+
+  /**
+   * What happened, in words.
+   *
+   * @generated from field: string outcome = 2;
+   */
+  outcome: string;
+
+  /**
+   * The order's keys, for reveal_keys only.
+   *
+   * @generated from field: repeated string keys = 3;
+   */
+  keys: string[];
+};
+
+/**
+ * Describes the message orders.v1.RunOpsActionResponse.
+ * Use `create(RunOpsActionResponseSchema)` to create a new message.
+ */
+export const RunOpsActionResponseSchema: GenMessage<RunOpsActionResponse> = /*@__PURE__*/
+  messageDesc(file_orders_v1_orders_service, 1);
+
+/**
+ * ListAuditLogRequest narrows the log.
+ *
+ * @generated from message orders.v1.ListAuditLogRequest
+ */
+export type ListAuditLogRequest = Message<"orders.v1.ListAuditLogRequest"> & {
+  /**
+   * Only this order's entries; empty for all.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * At most this many entries (default 100, at most 500).
+   *
+   * @generated from field: int32 limit = 2;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message orders.v1.ListAuditLogRequest.
+ * Use `create(ListAuditLogRequestSchema)` to create a new message.
+ */
+export const ListAuditLogRequestSchema: GenMessage<ListAuditLogRequest> = /*@__PURE__*/
+  messageDesc(file_orders_v1_orders_service, 2);
+
+/**
+ * AuditEntry is one ops action as it was logged.
+ *
+ * @generated from message orders.v1.AuditEntry
+ */
+export type AuditEntry = Message<"orders.v1.AuditEntry"> & {
+  /**
+   * When, in Unix milliseconds.
+   *
+   * @generated from field: int64 at_ms = 1 [jstype = JS_NUMBER];
+   */
+  atMs: bigint;
+
+  /**
+   * Who.
+   *
+   * @generated from field: string actor = 2;
+   */
+  actor: string;
+
+  /**
+   * What.
+   *
+   * @generated from field: string action = 3;
+   */
+  action: string;
+
+  /**
+   * On which order.
+   *
+   * @generated from field: string order_id = 4;
+   */
+  orderId: string;
+
+  /**
+   * Why.
+   *
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+
+  /**
+   * What happened.
+   *
+   * @generated from field: string outcome = 6;
+   */
+  outcome: string;
+};
+
+/**
+ * Describes the message orders.v1.AuditEntry.
+ * Use `create(AuditEntrySchema)` to create a new message.
+ */
+export const AuditEntrySchema: GenMessage<AuditEntry> = /*@__PURE__*/
+  messageDesc(file_orders_v1_orders_service, 3);
+
+/**
+ * ListAuditLogResponse lists entries, newest first.
+ *
+ * @generated from message orders.v1.ListAuditLogResponse
+ */
+export type ListAuditLogResponse = Message<"orders.v1.ListAuditLogResponse"> & {
+  /**
+   * The entries.
+   *
+   * @generated from field: repeated orders.v1.AuditEntry entries = 1;
+   */
+  entries: AuditEntry[];
+};
+
+/**
+ * Describes the message orders.v1.ListAuditLogResponse.
+ * Use `create(ListAuditLogResponseSchema)` to create a new message.
+ */
+export const ListAuditLogResponseSchema: GenMessage<ListAuditLogResponse> = /*@__PURE__*/
+  messageDesc(file_orders_v1_orders_service, 4);
 
 /**
  * PlaceOrderRequest is a buyer's request to buy keys of one product.
@@ -83,7 +265,7 @@ export type PlaceOrderRequest = Message<"orders.v1.PlaceOrderRequest"> & {
  * Use `create(PlaceOrderRequestSchema)` to create a new message.
  */
 export const PlaceOrderRequestSchema: GenMessage<PlaceOrderRequest> = /*@__PURE__*/
-  messageDesc(file_orders_v1_orders_service, 0);
+  messageDesc(file_orders_v1_orders_service, 5);
 
 /**
  * PlaceOrderResponse carries the new (or idempotently repeated) order.
@@ -111,7 +293,7 @@ export type PlaceOrderResponse = Message<"orders.v1.PlaceOrderResponse"> & {
  * Use `create(PlaceOrderResponseSchema)` to create a new message.
  */
 export const PlaceOrderResponseSchema: GenMessage<PlaceOrderResponse> = /*@__PURE__*/
-  messageDesc(file_orders_v1_orders_service, 1);
+  messageDesc(file_orders_v1_orders_service, 6);
 
 /**
  * GetOrderRequest asks for one order.
@@ -139,7 +321,7 @@ export type GetOrderRequest = Message<"orders.v1.GetOrderRequest"> & {
  * Use `create(GetOrderRequestSchema)` to create a new message.
  */
 export const GetOrderRequestSchema: GenMessage<GetOrderRequest> = /*@__PURE__*/
-  messageDesc(file_orders_v1_orders_service, 2);
+  messageDesc(file_orders_v1_orders_service, 7);
 
 /**
  * GetOrderResponse carries the order asked for.
@@ -160,7 +342,7 @@ export type GetOrderResponse = Message<"orders.v1.GetOrderResponse"> & {
  * Use `create(GetOrderResponseSchema)` to create a new message.
  */
 export const GetOrderResponseSchema: GenMessage<GetOrderResponse> = /*@__PURE__*/
-  messageDesc(file_orders_v1_orders_service, 3);
+  messageDesc(file_orders_v1_orders_service, 8);
 
 /**
  * LookupOrdersRequest finds a buyer's orders without the access token; set order_id or email.
@@ -202,7 +384,7 @@ export type LookupOrdersRequest = Message<"orders.v1.LookupOrdersRequest"> & {
  * Use `create(LookupOrdersRequestSchema)` to create a new message.
  */
 export const LookupOrdersRequestSchema: GenMessage<LookupOrdersRequest> = /*@__PURE__*/
-  messageDesc(file_orders_v1_orders_service, 4);
+  messageDesc(file_orders_v1_orders_service, 9);
 
 /**
  * LookupOrdersResponse carries the orders found, newest first.
@@ -223,7 +405,7 @@ export type LookupOrdersResponse = Message<"orders.v1.LookupOrdersResponse"> & {
  * Use `create(LookupOrdersResponseSchema)` to create a new message.
  */
 export const LookupOrdersResponseSchema: GenMessage<LookupOrdersResponse> = /*@__PURE__*/
-  messageDesc(file_orders_v1_orders_service, 5);
+  messageDesc(file_orders_v1_orders_service, 10);
 
 /**
  * OrdersService owns orders from placement to delivery; its rpcs are NATS request/reply
@@ -261,6 +443,26 @@ export const OrdersService: GenService<{
     methodKind: "unary";
     input: typeof LookupOrdersRequestSchema;
     output: typeof LookupOrdersResponseSchema;
+  },
+  /**
+   * RunOpsAction performs one audited ops action on an order.
+   *
+   * @generated from rpc orders.v1.OrdersService.RunOpsAction
+   */
+  runOpsAction: {
+    methodKind: "unary";
+    input: typeof RunOpsActionRequestSchema;
+    output: typeof RunOpsActionResponseSchema;
+  },
+  /**
+   * ListAuditLog returns the append-only log of ops actions, newest first.
+   *
+   * @generated from rpc orders.v1.OrdersService.ListAuditLog
+   */
+  listAuditLog: {
+    methodKind: "unary";
+    input: typeof ListAuditLogRequestSchema;
+    output: typeof ListAuditLogResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_orders_v1_orders_service, 0);

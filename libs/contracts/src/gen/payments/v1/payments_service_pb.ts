@@ -14,7 +14,84 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file payments/v1/payments_service.proto.
  */
 export const file_payments_v1_payments_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJwYXltZW50cy92MS9wYXltZW50c19zZXJ2aWNlLnByb3RvEgtwYXltZW50cy52MSKwAQoTU3RhcnRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIPCgdjaGFubmVsGAIgASgJEg4KBmRldmljZRgDIAEoCRIPCgdjb3VudHJ5GAQgASgJEhEKCWNsaWVudF9pcBgFIAEoCRINCgVlbWFpbBgGIAEoCRIRCglzZWxsZXJfaWQYByABKAkSIAoGYW1vdW50GAggASgLMhAuY29tbW9uLnYxLk1vbmV5IkQKFFN0YXJ0UGF5bWVudFJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdCIlChFHZXRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSJCChJHZXRQYXltZW50UmVzcG9uc2USLAoHYXR0ZW1wdBgBIAEoCzIbLnBheW1lbnRzLnYxLlBheW1lbnRBdHRlbXB0IkwKHEdldEF0dGVtcHRCeVJlZmVyZW5jZVJlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSGgoSbWVyY2hhbnRfcmVmZXJlbmNlGAIgASgJIk0KHUdldEF0dGVtcHRCeVJlZmVyZW5jZVJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdDKlAgoPUGF5bWVudHNTZXJ2aWNlElMKDFN0YXJ0UGF5bWVudBIgLnBheW1lbnRzLnYxLlN0YXJ0UGF5bWVudFJlcXVlc3QaIS5wYXltZW50cy52MS5TdGFydFBheW1lbnRSZXNwb25zZRJNCgpHZXRQYXltZW50Eh4ucGF5bWVudHMudjEuR2V0UGF5bWVudFJlcXVlc3QaHy5wYXltZW50cy52MS5HZXRQYXltZW50UmVzcG9uc2USbgoVR2V0QXR0ZW1wdEJ5UmVmZXJlbmNlEikucGF5bWVudHMudjEuR2V0QXR0ZW1wdEJ5UmVmZXJlbmNlUmVxdWVzdBoqLnBheW1lbnRzLnYxLkdldEF0dGVtcHRCeVJlZmVyZW5jZVJlc3BvbnNlYgZwcm90bzM", [file_common_v1_money, file_payments_v1_payment]);
+  fileDesc("CiJwYXltZW50cy92MS9wYXltZW50c19zZXJ2aWNlLnByb3RvEgtwYXltZW50cy52MSKCAQoaUmVjb3JkTWFudWFsUGF5bWVudFJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSEQoJc2VsbGVyX2lkGAIgASgJEiAKBmFtb3VudBgDIAEoCzIQLmNvbW1vbi52MS5Nb25leRIOCgZyZWFzb24YBCABKAkSDQoFYWN0b3IYBSABKAkiQgobUmVjb3JkTWFudWFsUGF5bWVudFJlc3BvbnNlEhIKCmF0dGVtcHRfaWQYASABKAkSDwoHY3JlYXRlZBgCIAEoCCKwAQoTU3RhcnRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIPCgdjaGFubmVsGAIgASgJEg4KBmRldmljZRgDIAEoCRIPCgdjb3VudHJ5GAQgASgJEhEKCWNsaWVudF9pcBgFIAEoCRINCgVlbWFpbBgGIAEoCRIRCglzZWxsZXJfaWQYByABKAkSIAoGYW1vdW50GAggASgLMhAuY29tbW9uLnYxLk1vbmV5IkQKFFN0YXJ0UGF5bWVudFJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdCIlChFHZXRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSJCChJHZXRQYXltZW50UmVzcG9uc2USLAoHYXR0ZW1wdBgBIAEoCzIbLnBheW1lbnRzLnYxLlBheW1lbnRBdHRlbXB0IkwKHEdldEF0dGVtcHRCeVJlZmVyZW5jZVJlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSGgoSbWVyY2hhbnRfcmVmZXJlbmNlGAIgASgJIk0KHUdldEF0dGVtcHRCeVJlZmVyZW5jZVJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdDKPAwoPUGF5bWVudHNTZXJ2aWNlElMKDFN0YXJ0UGF5bWVudBIgLnBheW1lbnRzLnYxLlN0YXJ0UGF5bWVudFJlcXVlc3QaIS5wYXltZW50cy52MS5TdGFydFBheW1lbnRSZXNwb25zZRJNCgpHZXRQYXltZW50Eh4ucGF5bWVudHMudjEuR2V0UGF5bWVudFJlcXVlc3QaHy5wYXltZW50cy52MS5HZXRQYXltZW50UmVzcG9uc2USbgoVR2V0QXR0ZW1wdEJ5UmVmZXJlbmNlEikucGF5bWVudHMudjEuR2V0QXR0ZW1wdEJ5UmVmZXJlbmNlUmVxdWVzdBoqLnBheW1lbnRzLnYxLkdldEF0dGVtcHRCeVJlZmVyZW5jZVJlc3BvbnNlEmgKE1JlY29yZE1hbnVhbFBheW1lbnQSJy5wYXltZW50cy52MS5SZWNvcmRNYW51YWxQYXltZW50UmVxdWVzdBooLnBheW1lbnRzLnYxLlJlY29yZE1hbnVhbFBheW1lbnRSZXNwb25zZWIGcHJvdG8z", [file_common_v1_money, file_payments_v1_payment]);
+
+/**
+ * RecordManualPaymentRequest says who confirmed which payment by hand, and why.
+ *
+ * @generated from message payments.v1.RecordManualPaymentRequest
+ */
+export type RecordManualPaymentRequest = Message<"payments.v1.RecordManualPaymentRequest"> & {
+  /**
+   * The order paid.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The seller the order's money goes to.
+   *
+   * @generated from field: string seller_id = 2;
+   */
+  sellerId: string;
+
+  /**
+   * The amount received, which must be the order's total.
+   *
+   * @generated from field: common.v1.Money amount = 3;
+   */
+  amount?: Money;
+
+  /**
+   * Why the payment is recorded by hand (required).
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * Who recorded it (the operator).
+   *
+   * @generated from field: string actor = 5;
+   */
+  actor: string;
+};
+
+/**
+ * Describes the message payments.v1.RecordManualPaymentRequest.
+ * Use `create(RecordManualPaymentRequestSchema)` to create a new message.
+ */
+export const RecordManualPaymentRequestSchema: GenMessage<RecordManualPaymentRequest> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payments_service, 0);
+
+/**
+ * RecordManualPaymentResponse names the manual attempt (the same one when asked again).
+ *
+ * @generated from message payments.v1.RecordManualPaymentResponse
+ */
+export type RecordManualPaymentResponse = Message<"payments.v1.RecordManualPaymentResponse"> & {
+  /**
+   * The succeeded attempt on channel "manual".
+   *
+   * @generated from field: string attempt_id = 1;
+   */
+  attemptId: string;
+
+  /**
+   * Whether this call created it (false: it was recorded before).
+   *
+   * @generated from field: bool created = 2;
+   */
+  created: boolean;
+};
+
+/**
+ * Describes the message payments.v1.RecordManualPaymentResponse.
+ * Use `create(RecordManualPaymentResponseSchema)` to create a new message.
+ */
+export const RecordManualPaymentResponseSchema: GenMessage<RecordManualPaymentResponse> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payments_service, 1);
 
 /**
  * StartPaymentRequest asks to pay an order through one channel.
@@ -84,7 +161,7 @@ export type StartPaymentRequest = Message<"payments.v1.StartPaymentRequest"> & {
  * Use `create(StartPaymentRequestSchema)` to create a new message.
  */
 export const StartPaymentRequestSchema: GenMessage<StartPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 0);
+  messageDesc(file_payments_v1_payments_service, 2);
 
 /**
  * StartPaymentResponse carries the attempt started or resumed.
@@ -105,7 +182,7 @@ export type StartPaymentResponse = Message<"payments.v1.StartPaymentResponse"> &
  * Use `create(StartPaymentResponseSchema)` to create a new message.
  */
 export const StartPaymentResponseSchema: GenMessage<StartPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 1);
+  messageDesc(file_payments_v1_payments_service, 3);
 
 /**
  * GetPaymentRequest asks for an order's latest payment attempt.
@@ -126,7 +203,7 @@ export type GetPaymentRequest = Message<"payments.v1.GetPaymentRequest"> & {
  * Use `create(GetPaymentRequestSchema)` to create a new message.
  */
 export const GetPaymentRequestSchema: GenMessage<GetPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 2);
+  messageDesc(file_payments_v1_payments_service, 4);
 
 /**
  * GetPaymentResponse carries the order's latest attempt.
@@ -147,7 +224,7 @@ export type GetPaymentResponse = Message<"payments.v1.GetPaymentResponse"> & {
  * Use `create(GetPaymentResponseSchema)` to create a new message.
  */
 export const GetPaymentResponseSchema: GenMessage<GetPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 3);
+  messageDesc(file_payments_v1_payments_service, 5);
 
 /**
  * GetAttemptByReferenceRequest names an attempt the way a provider names it back to us.
@@ -175,7 +252,7 @@ export type GetAttemptByReferenceRequest = Message<"payments.v1.GetAttemptByRefe
  * Use `create(GetAttemptByReferenceRequestSchema)` to create a new message.
  */
 export const GetAttemptByReferenceRequestSchema: GenMessage<GetAttemptByReferenceRequest> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 4);
+  messageDesc(file_payments_v1_payments_service, 6);
 
 /**
  * GetAttemptByReferenceResponse carries the attempt, or nothing when no attempt has that reference.
@@ -196,7 +273,7 @@ export type GetAttemptByReferenceResponse = Message<"payments.v1.GetAttemptByRef
  * Use `create(GetAttemptByReferenceResponseSchema)` to create a new message.
  */
 export const GetAttemptByReferenceResponseSchema: GenMessage<GetAttemptByReferenceResponse> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 5);
+  messageDesc(file_payments_v1_payments_service, 7);
 
 /**
  * PaymentsService orchestrates payment attempts of orders; its rpcs are NATS request/reply
@@ -235,6 +312,17 @@ export const PaymentsService: GenService<{
     methodKind: "unary";
     input: typeof GetAttemptByReferenceRequestSchema;
     output: typeof GetAttemptByReferenceResponseSchema;
+  },
+  /**
+   * RecordManualPayment books a payment ops received outside every channel (an ops action):
+   * a succeeded attempt on channel "manual", once per order.
+   *
+   * @generated from rpc payments.v1.PaymentsService.RecordManualPayment
+   */
+  recordManualPayment: {
+    methodKind: "unary";
+    input: typeof RecordManualPaymentRequestSchema;
+    output: typeof RecordManualPaymentResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_payments_v1_payments_service, 0);

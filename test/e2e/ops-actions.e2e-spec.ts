@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { buyAndDeliver, getOrder, orderReaches, placeOrder, type PlacedOrder } from './support/checkout';
+import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
+import { API_ERROR, eventually, request } from './support/http';
+import { PlatformDb } from './support/platform-db';
+import { createProduct, createSeller, importKeys, productStock, type Seller } from './support/seller';
+
+const key = () => `OPS-${randomBytes(6).toString('hex').toUpperCase()}`;
+
+describe('ops actions on orders, audited', () => {
+  let e2e: E2eStack;
+  let gateway: string;
+  let seller: Seller;
+  let productId: string;
+  let db: PlatformDb;
+
+  const act = (order: { id: string }, action: string, body: unknown, actor: string | null = 'mei@ops.example', token = e2e.stack.opsToken) =>
+    request(gateway, 'POST', `/api/v1/ops/orders/${order.id}/${action}`, { token, body, headers: actor ? { 'x-ops-actor': actor } : {} });
+  const audit = async (order: { id: string }) => (await request(gateway, 'GET', `/api/v1/ops/audit?orderId=${order.id}`, { token: e2e.stack.opsToken })).body.items;
+
+  beforeAll(async () => {
+    e2e = await startE2eStack('ops');
+    gateway = e2e.stack.gateway;
+    db = new PlatformDb(e2e.stack.databaseUrl);
+    seller = await createSeller(gateway, e2e.stack.opsToken, 'Ops Actions');
+    productId = await createProduct(gateway, seller, 'Ops card', 1500);
+    await importKeys(gateway, seller, productId, Array.from({ length: 10 }, key));
+  }, STACK_BOOT_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await db?.close();
+    await stopE2eStack(e2e);
+  }, 60_000);
+
+  it('marks an order paid by hand: a reason and an actor are required, the order is delivered, and it shows as manual in the order, the ledger and the audit log', async () => {
+    const order = await placeOrder(gateway, productId, 1);
+    expect((await act(order, 'mark-paid', { reason: 'bank transfer' }, 'mei', 'not-the-ops-token')).status).toBe(401);
+    const noActor = await act(order, 'mark-paid', { reason: 'bank transfer' }, null);
+    expect([noActor.status, noActor.body.error?.code]).toEqual([400, 'OPS.ACTOR_REQUIRED']);
+    const noReason = await act(order, 'mark-paid', {});
+    expect([noReason.status, noReason.body.error?.code]).toEqual([400, 'OPS.REASON_REQUIRED']);
+
+    const marked = await act(order, 'mark-paid', { reason: 'paid by bank transfer, ref 8841' });
+    expect(marked.status).toBe(200);
+    expect(marked.body.outcome).toMatch(/manual payment .* recorded/);
+    const delivered = await orderReaches(gateway, order, 'delivered');
+    expect(delivered.keys).toHaveLength(1);
+    expect(delivered.paidChannel).toBe('manual');
+    await eventually('the manual sale in the ledger', async () => ((await db.transferAccounts(order.id)).includes('provider_clearing:manual:CNY') ? true : undefined));
+    expect(await audit(order)).toEqual([expect.objectContaining({ actor: 'mei@ops.example', action: 'mark_paid', reason: 'paid by bank transfer, ref 8841' })]);
+
+    // Marking it paid again changes nothing.
+    const again = await act(order, 'mark-paid', { reason: 'double click' });
+    expect([again.status, again.body.error?.code]).toEqual([409, 'ORDER.NOT_PAYABLE']);
+  });
+
+  it('cancels an unpaid order: its keys go back, and only unpaid orders can be cancelled', async () => {
+    const before = (await productStock(gateway, seller, productId)).stock;
+    const order = await placeOrder(gateway, productId, 2);
+    const cancelled = await act(order, 'cancel', { reason: 'buyer asked by phone' });
+    expect([cancelled.status, cancelled.body.order.status]).toEqual([200, 'cancelled']);
+    await eventually('the keys to return', async () => ((await productStock(gateway, seller, productId)).stock === before ? true : undefined));
+    expect((await act(order, 'cancel', { reason: 'again' })).status).toBe(409);
+    const pay = await request(gateway, 'POST', `/api/v1/orders/${order.id}/payments`, { token: order.accessToken, body: { channel: 'alipay' } });
+    expect([pay.status, pay.body.error?.code]).toEqual([409, 'ORDER.NOT_PAYABLE']);
+  });
+
+  it('resends the delivery email and reveals keys to ops, each look audited', async () => {
+    const { order, delivered } = await buyAndDeliver(e2e.stack, productId, 1);
+    const k = delivered.keys[0] as string;
+    const mailsWithKey = async () => {
+      const ops = await request(e2e.stack.urls.orders, 'GET', '/ops', { token: e2e.stack.opsToken });
+      return ops.text.split(k).length - 1;
+    };
+    await eventually('the first delivery email', async () => ((await mailsWithKey()) >= 1 ? true : undefined));
+    const first = await mailsWithKey();
+    const resent = await act(order, 'resend-delivery', {});
+    expect([resent.status, resent.body.outcome]).toEqual([200, expect.stringMatching(/^delivery email sent/)]);
+    expect(await mailsWithKey()).toBe(first + 1);
+
+    const noActor = await request(gateway, 'GET', `/api/v1/ops/orders/${order.id}/keys`, { token: e2e.stack.opsToken });
+    expect(noActor.status).toBe(400);
+    const keys = await request(gateway, 'GET', `/api/v1/ops/orders/${order.id}/keys?reason=ticket%20512`, { token: e2e.stack.opsToken, headers: { 'x-ops-actor': 'li@ops.example' } });
+    expect(keys.body.keys).toEqual([k]);
+    expect((await audit(order)).map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual(['reveal_keys li@ops.example', 'resend_delivery mei@ops.example']);
+    const unpaid = await placeOrder(gateway, productId, 1);
+    expect((await request(gateway, 'GET', `/api/v1/ops/orders/${unpaid.id}/keys`, { token: e2e.stack.opsToken, headers: { 'x-ops-actor': 'li' } })).status).toBe(409);
+  });
+
+  it('the audit log cannot be edited or trimmed, even with database access', async () => {
+    for (const sql of ["UPDATE orders.audit_log SET actor = 'someone else'", 'DELETE FROM orders.audit_log', 'TRUNCATE orders.audit_log']) {
+      expect((await db.tryStatement(sql))?.message).toMatch(/append-only/);
+    }
+    const r = await request(gateway, 'GET', '/api/v1/ops/audit', { token: e2e.stack.opsToken });
+    expect(r.body.items.length).toBeGreaterThanOrEqual(3);
+    expect(r.body).not.toMatchObject(API_ERROR);
+  });
+
+  it('an unknown order or action is a clear 4xx', async () => {
+    const ghost = { id: '00000000-0000-4000-8000-000000000000' } as PlacedOrder;
+    expect((await act(ghost, 'cancel', { reason: 'x' })).status).toBe(404);
+    const order = await placeOrder(gateway, productId, 1);
+    expect((await act(order, 'refund-everything', { reason: 'x' })).status).toBe(404);
+    expect((await getOrder(gateway, order)).body.status).toBe('awaiting_payment');
+  });
+});
