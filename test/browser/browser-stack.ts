@@ -3,6 +3,7 @@ import { chromium, type Browser } from 'playwright-core';
 
 // tools/stack is plain CommonJS (no declarations); these are the parts the browser specs use.
 export interface RunningStack {
+  urls: Record<string, string>;
   gateway: string;
   sandbox: string;
   opsToken: string;
