@@ -72,4 +72,28 @@ describe('storefront in a browser', () => {
     expect(documentLoads).toBe(1);
     await context.close();
   }, 60_000);
+
+  it('coming back to an unpaid order (a reload, a closed tab) shows its live QR and the time left instead of a new order', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const store = await context.newPage();
+    await store.goto(stack.gateway + '/');
+    await store.locator(`button[data-product-id="${productId}"]`).click();
+    await store.fill('#email', 'returning@example.com');
+    const placed = store.waitForResponse((r: Response) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/orders');
+    await store.click('#place');
+    const order = (await (await placed).json()) as { id: string };
+    await store.locator('#time-left').filter({ hasText: /Time left to pay: 1[45]:\d\d/ }).waitFor();
+    const wallet = await store.getAttribute('#wallet', 'href');
+
+    const orderPosts: string[] = [];
+    store.on('request', (r) => (r.method() === 'POST' ? orderPosts.push(new URL(r.url()).pathname) : undefined));
+    await store.reload();
+    await store.locator('#pay').waitFor();
+    expect(await store.textContent('#order-id')).toBe('#' + order.id.slice(0, 8));
+    expect(await store.getAttribute('#wallet', 'href')).toBe(wallet);
+    await store.locator('#time-left').filter({ hasText: /Time left to pay: 1[45]:\d\d/ }).waitFor();
+    await shot(store, '6-resumed');
+    expect(orderPosts).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
