@@ -8,6 +8,8 @@ import { createProduct, createSeller, importKeys, productStock, type Seller } fr
 // whole minute (timeout_express is in minutes), which is how real late payments arise.
 const TTL_SECONDS = 5;
 const TEST_TIMEOUT_MS = 150_000;
+// An order that waits for stock this long is refunded; long enough for the restock test to restock first.
+const REFUND_AFTER_SECONDS = 15;
 const key = () => `LATE-${randomBytes(6).toString('hex').toUpperCase()}`;
 
 describe('orders paid after they expired', () => {
@@ -16,7 +18,9 @@ describe('orders paid after they expired', () => {
   let seller: Seller;
 
   beforeAll(async () => {
-    e2e = await startE2eStack('late', { serviceEnv: { orders: { ORDER_TTL_SECONDS: String(TTL_SECONDS), EXPIRY_SWEEP_MS: '200' } } });
+    e2e = await startE2eStack('late', {
+      serviceEnv: { orders: { ORDER_TTL_SECONDS: String(TTL_SECONDS), EXPIRY_SWEEP_MS: '200', AWAITING_STOCK_REFUND_AFTER_SECONDS: String(REFUND_AFTER_SECONDS), STOCK_RETRY_MS: '1000' } },
+    });
     gateway = e2e.stack.gateway;
     seller = await createSeller(gateway, e2e.stack.opsToken, 'Late Payments');
   }, STACK_BOOT_TIMEOUT_MS);
@@ -68,6 +72,28 @@ describe('orders paid after they expired', () => {
     // The other buyer's key stayed theirs.
     expect(await keysOf(other)).toEqual(otherKeys);
     expect(otherKeys).not.toContain(restocked);
+  }, TEST_TIMEOUT_MS);
+
+  it('with no keys left and no restock: the waiting order is refunded automatically after the configured wait', async () => {
+    const productId = await createProduct(gateway, seller, 'Late, never restocked');
+    await importKeys(gateway, seller, productId, [key()]);
+    const late = await expiredWithLivePayment(productId);
+    await eventually('the expired order to give its key back', async () => ((await productStock(gateway, seller, productId)).stock === 1 ? true : undefined));
+    const other = await placeOrder(gateway, productId, 1);
+    await completeInSandbox(e2e.stack.sandbox, (await startAlipay(gateway, other)).merchantReference);
+    await keysOf(other);
+
+    await completeInSandbox(e2e.stack.sandbox, late.payment.merchantReference);
+    await orderReaches(gateway, late.order, 'paid_awaiting_stock');
+    const refunded = await orderReaches(gateway, late.order, 'refunded', (REFUND_AFTER_SECONDS + 30) * 1000);
+    expect(refunded.keys).toBeUndefined();
+    const [atProvider] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(late.payment.merchantReference)}`)).body.items;
+    expect(atProvider.state).toBe('TRADE_CLOSED');
+    const log = await request(gateway, 'GET', `/api/v1/ops/audit?orderId=${late.order.id}`, { token: e2e.stack.opsToken });
+    expect(log.body.items).toEqual([expect.objectContaining({ actor: 'system', action: 'auto_refund', outcome: 'refund succeeded' })]);
+    // A restock now does not deliver it.
+    await importKeys(gateway, seller, productId, [key()]);
+    expect((await productStock(gateway, seller, productId)).stock).toBe(1);
   }, TEST_TIMEOUT_MS);
 
   it('expiry is durable: an order that lapses while orders is down expires when it comes back, and its keys and coupon use return', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { buyAndDeliver, getOrder, orderReaches, placeOrder, type PlacedOrder } from './support/checkout';
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
 import { API_ERROR, eventually, request } from './support/http';
+import { startSse } from './support/sse';
 import { PlatformDb } from './support/platform-db';
 import { createProduct, createSeller, importKeys, productStock, type Seller } from './support/seller';
 
@@ -85,6 +86,25 @@ describe('ops actions on orders, audited', () => {
     expect((await audit(order)).map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual(['reveal_keys li@ops.example', 'resend_delivery mei@ops.example']);
     const unpaid = await placeOrder(gateway, productId, 1);
     expect((await request(gateway, 'GET', `/api/v1/ops/orders/${unpaid.id}/keys`, { token: e2e.stack.opsToken, headers: { 'x-ops-actor': 'li' } })).status).toBe(409);
+  });
+
+  it('refunds a delivered order through Alipay: the order, the ledger and the seller balance follow, once', async () => {
+    const { order, payment } = await buyAndDeliver(e2e.stack, productId, 1);
+    const sse = startSse(`${gateway}/api/v1/orders/${order.id}/events?token=${encodeURIComponent(order.accessToken)}`, (ev) => ev.some((e) => e.event === 'status' && e.data.status === 'refunded'));
+    await sse.ready;
+    expect((await act(order, 'refund', {})).body.error?.code).toBe('OPS.REASON_REQUIRED');
+    const refunded = await act(order, 'refund', { reason: 'buyer says the key was already used' });
+    expect([refunded.status, refunded.body.outcome]).toEqual([200, expect.stringMatching(/^refund ops:.* succeeded \(1500 CNY\)$/)]);
+    await orderReaches(gateway, order, 'refunded');
+    await sse.done;
+    const [atProvider] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(payment.merchantReference)}`)).body.items;
+    expect(atProvider.state).toBe('TRADE_CLOSED');
+    await eventually('the refund in the ledger', async () => ((await db.transferAccounts(order.id)).length === 6 ? true : undefined));
+    // Asked again: the same refund, nothing moves twice.
+    const again = await act(order, 'refund', { reason: 'double click' });
+    expect(again.status).toBe(409);
+    expect(await db.transfersOfOrder(order.id)).toBe(2);
+    expect((await audit(order)).map((e: { action: string }) => e.action)).toEqual(['refund', 'refund']);
   });
 
   it('the audit log cannot be edited or trimmed, even with database access', async () => {

@@ -11,6 +11,7 @@ import { DeliveryEmailController, DeliveryEmails } from './delivery-email/delive
 import { MailCapture } from './delivery-email/mail-capture';
 import { AuditLog1733300000001 } from './migrations/1733300000001-audit-log';
 import { OpsActionsController } from './ops-actions/ops-actions.controller';
+import { RefundRequests1733300000002 } from './migrations/1733300000002-refund-requests';
 import { LookupLimiter } from './lookup/lookup-limiter';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
 import { OrdersOps } from './orders.ops';
@@ -19,7 +20,7 @@ import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
 const controllers = [PlaceOrderController, GetOrderController, FulfilmentController, DeliveryEmailController, OpsActionsController];
-const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001];
+const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001, RefundRequests1733300000002];
 
 @Module({})
 export class AppModule {

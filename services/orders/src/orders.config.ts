@@ -22,6 +22,8 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   /** Dev and test stacks: run a capture SMTP server on this port and send to it (mailbox on /ops). */
   SMTP_CAPTURE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   MAIL_FROM: z.string().min(3).default('Cardshop <no-reply@cardshop.local>'),
+  /** An order paid after expiry that finds no keys for this long is refunded automatically. */
+  AWAITING_STOCK_REFUND_AFTER_SECONDS: z.coerce.number().int().min(1).default(86400),
   STOCK_RETRY_MS: z.coerce.number().int().min(100).default(30000),
 });
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;

@@ -5,11 +5,13 @@ import { ConfirmPaymentController } from './confirm-payment/confirm-payment.cont
 import { PaymentsInit1732500000000 } from './migrations/1732500000000-payments-init';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './payments.config';
 import { ManualPaymentController } from './manual-payment/manual-payment.controller';
+import { RefundController } from './refund/refund.controller';
+import { Refunds1733300000000 } from './migrations/1733300000000-refunds';
 import { PaymentsOps } from './payments.ops';
 import { StartPaymentController } from './start-payment/start-payment.controller';
 
-const controllers = [StartPaymentController, ConfirmPaymentController, ManualPaymentController];
-const migrations = [...messagingMigrations, PaymentsInit1732500000000];
+const controllers = [StartPaymentController, ConfirmPaymentController, ManualPaymentController, RefundController];
+const migrations = [...messagingMigrations, PaymentsInit1732500000000, Refunds1733300000000];
 
 @Module({})
 export class AppModule {

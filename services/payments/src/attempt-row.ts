@@ -1,7 +1,7 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { AttemptStatus, NextActionSchema, PaymentAttemptSchema, type Failure, type PaymentAttempt } from '@cardshop/contracts';
 
-export type AttemptState = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
+export type AttemptState = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'cancelled' | 'expired' | 'refunded' | 'partially_refunded';
 
 export interface AttemptRow {
   id: string; order_id: string; channel: string; provider: string; merchant_reference: string; status: AttemptState;
@@ -17,6 +17,8 @@ const STATUS: Record<AttemptState, AttemptStatus> = {
   failed: AttemptStatus.FAILED,
   cancelled: AttemptStatus.CANCELLED,
   expired: AttemptStatus.EXPIRED,
+  refunded: AttemptStatus.REFUNDED,
+  partially_refunded: AttemptStatus.PARTIALLY_REFUNDED,
 };
 
 export function toAttempt(r: AttemptRow): PaymentAttempt {

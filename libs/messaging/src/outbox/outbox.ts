@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { jsonCodec, type Codec } from '../codec';
 import { outgoingHeaders } from '../messaging.headers';
@@ -26,7 +26,7 @@ export interface OutboxOptions {
 }
 
 export interface EnqueueOptions {
-  /** Use a known event id (e.g. derived from a provider's event id); default a new UUID. */
+  /** Use a known event id (a UUID; `eventIdFor(name)` derives one from a business key); default a new UUID. */
   eventId?: string;
   /** Extra headers; they override the generated ones. */
   headers?: Record<string, string>;
@@ -109,4 +109,17 @@ export class Outbox {
     if (runner?.isTransactionActive) ((runner.data[OUTBOX_PENDING] as PendingOutboxRow[] | undefined) ??= []).push(...rows);
     else setImmediate(() => this.committed(rows));
   }
+}
+
+/**
+ * A stable event id (a name-based UUID, RFC 9562 version 8 over SHA-256) for an event that must
+ * be published once per business fact named by `name` (e.g. `refund:<refund id>`): writing it
+ * twice yields the same `Nats-Msg-Id`, which JetStream deduplicates.
+ */
+export function eventIdFor(name: string): string {
+  const h = createHash('sha256').update(name).digest();
+  h[6] = (h[6] & 0x0f) | 0x80;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }

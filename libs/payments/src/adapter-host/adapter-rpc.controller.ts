@@ -2,8 +2,8 @@ import { Controller, Inject, type Type } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { create } from '@bufbuild/protobuf';
 import {
-  CancelPaymentResponseSchema, CreatePaymentResponseSchema, PaymentProviderService, patternOfMethod, QueryPaymentResponseSchema,
-  type CancelPaymentRequest, type CreatePaymentRequest, type QueryPaymentRequest,
+  CancelPaymentResponseSchema, CreatePaymentResponseSchema, PaymentProviderService, patternOfMethod, QueryPaymentResponseSchema, RefundPaymentResponseSchema,
+  type CancelPaymentRequest, type CreatePaymentRequest, type QueryPaymentRequest, type RefundPaymentRequest,
 } from '@cardshop/contracts';
 import { notFound } from '@cardshop/platform';
 import type { PaymentAdapter } from '../adapter-kit';
@@ -48,6 +48,15 @@ export function adapterRpcController(provider: string): Type<unknown> {
     async cancel(@Payload() req: CancelPaymentRequest) {
       const r = await this.adapter.cancelPayment({ merchantReference: req.merchantReference });
       return create(CancelPaymentResponseSchema, { status: toProviderStatus(r.status) });
+    }
+
+    @MessagePattern(patternOfMethod(PaymentProviderService.method.refundPayment, provider))
+    async refund(@Payload() req: RefundPaymentRequest) {
+      const r = await this.adapter.refundPayment({
+        merchantReference: req.merchantReference, providerReference: req.providerReference || undefined, refundReference: req.refundReference,
+        amount: fromProtoMoney(req.amount), reason: req.reason || undefined,
+      });
+      return create(RefundPaymentResponseSchema, { status: r.status, refundedTotal: r.refundedTotal ? toProtoMoney(r.refundedTotal) : undefined, failure: toProtoFailure(r.decline) });
     }
   }
   return AdapterRpcController;

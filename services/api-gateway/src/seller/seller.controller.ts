@@ -97,6 +97,12 @@ export class OpsApiController {
     return this.orderAction(id, 'cancel', body, req);
   }
 
+  @Post('orders/:id/refund')
+  @HttpCode(200)
+  refund(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+    return this.orderAction(id, 'refund', body, req);
+  }
+
   private async orderAction(id: string, action: string, body: unknown, req: Request) {
     const b = parseInput(actionBody, body ?? {});
     const r = await this.rpc.call(OrdersService.method.runOpsAction, { orderId: id, action, actor: opsActor(req), reason: b.reason ?? '' });

@@ -4,10 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import {
-  CatalogService, KeysImportedSchema, KeysReleasedSchema, OrderAwaitingStockSchema, OrderDeliveredSchema, OrderPaidSchema, patternOfEvent,
-  PaymentSucceededSchema, type KeysImported, type KeysReleased, type PaymentSucceeded,
+  CatalogService, KeysImportedSchema, KeysReleasedSchema, OrderAwaitingStockSchema, OrderDeliveredSchema, OrderPaidSchema, OrderRefundedSchema, patternOfEvent,
+  PaymentRefundedSchema, PaymentsService, PaymentSucceededSchema, type KeysImported, type KeysReleased, type PaymentRefunded, type PaymentSucceeded,
 } from '@cardshop/contracts';
-import { Outbox, TypedRpc } from '@cardshop/messaging';
+import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
 import { AppError, queryRows } from '@cardshop/platform';
 import { fromStatesInto } from '../order-state/order-state';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
@@ -57,7 +57,7 @@ export class Fulfilment {
   async deliverWaiting(productId?: string, limit = 100): Promise<number> {
     if (!productId) {
       // Product by product: one product short of keys must not hold up the others.
-      const products: { product_id: string }[] = await this.db.query(`SELECT DISTINCT product_id FROM orders WHERE status = 'paid_awaiting_stock'`);
+      const products: { product_id: string }[] = await this.db.query(`SELECT DISTINCT product_id FROM orders WHERE status = 'paid_awaiting_stock' AND refund_requested_at IS NULL`);
       let total = 0;
       for (const p of products) total += await this.deliverWaiting(p.product_id, limit);
       return total;
@@ -66,7 +66,7 @@ export class Fulfilment {
     while (delivered < limit) {
       const served = await this.db.transaction(async (em) => {
         const [o]: { id: string }[] = await em.query(
-          `SELECT id FROM orders WHERE status = 'paid_awaiting_stock' AND product_id = $1
+          `SELECT id FROM orders WHERE status = 'paid_awaiting_stock' AND product_id = $1 AND refund_requested_at IS NULL
            ORDER BY paid_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
           [productId],
         );
@@ -80,6 +80,34 @@ export class Fulfilment {
       delivered += 1;
     }
     return delivered;
+  }
+
+  /**
+   * Orders that waited for stock longer than `afterSeconds` get their money back: each is marked
+   * (so a restock no longer delivers it) and refunded through payments in the transaction holding
+   * its row; `PaymentRefunded` then moves it to `refunded`. A refund the provider declines
+   * clears the mark, so the order can still be delivered if keys arrive. Returns how many were asked.
+   */
+  async refundStale(afterSeconds: number, limit = 50): Promise<number> {
+    let asked = 0;
+    for (; asked < limit; asked++) {
+      const more = await this.db.transaction(async (em) => {
+        const [o]: { id: string }[] = await em.query(
+          `SELECT id FROM orders WHERE status = 'paid_awaiting_stock' AND refund_requested_at IS NULL AND paid_at < now() - $1 * interval '1 second'
+           ORDER BY paid_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [afterSeconds],
+        );
+        if (!o) return false;
+        const reason = `no keys in stock within ${afterSeconds} s of payment`;
+        const r = await this.rpc.call(PaymentsService.method.refundOrder, { orderId: o.id, refundId: `no-stock:${o.id}`, reason, actor: 'system' });
+        const marked = r.status !== 'failed';
+        if (marked) await em.query('UPDATE orders SET refund_requested_at = now() WHERE id = $1', [o.id]);
+        await em.query(`INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ('system', 'auto_refund', $1, $2, $3)`, [o.id, reason, `refund ${r.status}`]);
+        return marked;
+      });
+      if (!more) break;
+    }
+    return asked;
   }
 }
 
@@ -129,6 +157,19 @@ export class FulfilmentController {
     });
   }
 
+  /** Money went back to the buyer: the order is refunded (or partially), once per refund. */
+  @EventPattern(patternOfEvent(PaymentRefundedSchema))
+  async onPaymentRefunded(@Payload() evt: PaymentRefunded) {
+    const to = evt.full ? 'refunded' : 'partially_refunded';
+    const changed = await this.outbox.withEvents<{ id: string }>(
+      this.db,
+      `UPDATE orders SET status = $2 WHERE id = $1 AND status = ANY($3) RETURNING id`,
+      [evt.orderId, to, fromStatesInto(to)],
+      [{ pattern: patternOfEvent(OrderRefundedSchema), data: create(OrderRefundedSchema, { orderId: evt.orderId, refundId: evt.refundId, full: evt.full }), opts: { eventId: eventIdFor(`order-refund:${evt.refundId}`) } }],
+    );
+    if (changed.length === 0) this.log.warn({ orderId: evt.orderId, refundId: evt.refundId, to }, 'refund recorded by payments; the order was already there or cannot move there');
+  }
+
   /** Keys came back on the shelf: orders waiting for this product may now be served. */
   @EventPattern(patternOfEvent(KeysImportedSchema))
   async onKeysImported(@Payload() evt: KeysImported) {
@@ -151,7 +192,7 @@ export class FulfilmentController {
   }
 }
 
-/** The safety net: retries waiting orders now and then, whatever events were seen. */
+/** The safety net: retries waiting orders now and then, whatever events were seen, and refunds those that waited too long. */
 @Injectable()
 export class WaitingStockRetry implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(WaitingStockRetry.name);
@@ -162,12 +203,17 @@ export class WaitingStockRetry implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.running ??= this.fulfilment.deliverWaiting().catch((e) => { this.log.error({ err: e }, 'retrying orders waiting for stock failed'); return 0; }).finally(() => (this.running = undefined));
+      this.running ??= this.pass().catch((e) => { this.log.error({ err: e }, 'retrying orders waiting for stock failed'); return 0; }).finally(() => (this.running = undefined));
     }, this.config.STOCK_RETRY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const delivered = await this.fulfilment.deliverWaiting();
+    return delivered + (await this.fulfilment.refundStale(this.config.AWAITING_STOCK_REFUND_AFTER_SECONDS));
   }
 }

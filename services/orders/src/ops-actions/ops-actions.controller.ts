@@ -13,8 +13,10 @@ import { DeliveryEmails } from '../delivery-email/delivery-email';
 import { fromStatesInto } from '../order-state/order-state';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from '../order-row';
 
-const NEEDS_REASON = new Set(['mark_paid', 'cancel']);
-const ACTIONS = new Set(['mark_paid', 'resend_delivery', 'cancel', 'reveal_keys']);
+const NEEDS_REASON = new Set(['mark_paid', 'cancel', 'refund']);
+const ACTIONS = new Set(['mark_paid', 'resend_delivery', 'cancel', 'reveal_keys', 'refund']);
+/** States whose money can go back. */
+const REFUNDABLE = fromStatesInto('refunded');
 
 /**
  * Ops actions on one order, each written to the append-only audit log (who, when, what, why,
@@ -23,7 +25,8 @@ const ACTIONS = new Set(['mark_paid', 'resend_delivery', 'cancel', 'reveal_keys'
  *   and the order is delivered as after any payment;
  * - resend_delivery: the delivery email again;
  * - cancel: an unpaid order; its keys and coupon use go back (`OrderCancelled`);
- * - reveal_keys: the delivered keys, to ops.
+ * - reveal_keys: the delivered keys, to ops;
+ * - refund: all that is left of the payment goes back through its channel (once per order).
  */
 @Controller()
 export class OpsActionsController {
@@ -43,14 +46,23 @@ export class OpsActionsController {
     if (NEEDS_REASON.has(req.action) && !reason) throw badRequest('OPS.REASON_REQUIRED', `${req.action} needs a reason`);
     if (reason.length > 2000) throw badRequest('OPS.REASON_TOO_LONG', 'reason must be at most 2000 characters');
     if (!isUuid(req.orderId)) throw notFound('ORDER.NOT_FOUND', 'no such order');
-    return this.db.transaction(async (em) => {
-      const [o]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [req.orderId]);
-      if (!o) throw notFound('ORDER.NOT_FOUND', 'no such order');
-      const { outcome, keys } = await this.perform(em, req.action, o, actor, reason);
-      await em.query('INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ($1, $2, $3, $4, $5)', [actor, req.action, o.id, reason, outcome]);
-      const [now]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [o.id]);
-      return create(RunOpsActionResponseSchema, { order: toOrder(now), outcome, keys });
-    });
+    try {
+      return await this.db.transaction(async (em) => {
+        const [o]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [req.orderId]);
+        if (!o) throw notFound('ORDER.NOT_FOUND', 'no such order');
+        const { outcome, keys } = await this.perform(em, req.action, o, actor, reason);
+        await em.query('INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ($1, $2, $3, $4, $5)', [actor, req.action, o.id, reason, outcome]);
+        const [now]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [o.id]);
+        return create(RunOpsActionResponseSchema, { order: toOrder(now), outcome, keys });
+      });
+    } catch (e) {
+      // A refused action is logged too (its own statement: the action's transaction rolled back).
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && code !== 'ORDER.NOT_FOUND') {
+        await this.db.query('INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ($1, $2, $3, $4, $5)', [actor, req.action, req.orderId, reason, `refused: ${code}`]);
+      }
+      throw e;
+    }
   }
 
   private async perform(em: EntityManager, action: string, o: OrderRow, actor: string, reason: string): Promise<{ outcome: string; keys?: string[] }> {
@@ -76,6 +88,14 @@ export class OpsActionsController {
         if (o.status !== 'delivered' && o.status !== 'completed') throw conflict('ORDER.NOT_DELIVERED', `the order is ${o.status}: no keys were delivered`);
         const { keys } = await this.rpc.call(CatalogService.method.revealKeys, { orderId: o.id });
         return { outcome: `${keys.length} key(s) revealed`, keys };
+      }
+      case 'refund': {
+        if (!REFUNDABLE.includes(o.status)) throw conflict('ORDER.NOT_REFUNDABLE', `the order is ${o.status}: there is no payment to refund`);
+        const r = await this.rpc.call(PaymentsService.method.refundOrder, { orderId: o.id, refundId: `ops:${o.id}`, reason, actor });
+        if (r.status === 'failed') throw conflict('REFUND.DECLINED', `the provider declined the refund: ${r.failure?.cause ?? 'no reason given'}`, { failure: r.failure });
+        // A waiting order must not be delivered on restock once its money is on the way back.
+        await em.query('UPDATE orders SET refund_requested_at = COALESCE(refund_requested_at, now()) WHERE id = $1', [o.id]);
+        return { outcome: `refund ${r.refundId} ${r.status} (${r.amount?.minorAmount ?? 0n} ${r.amount?.currency ?? ''})` };
       }
       default:
         throw new AppError('OPS.UNKNOWN_ACTION', action, 400);

@@ -37,14 +37,14 @@ export class ConfirmPaymentController {
          prev AS (SELECT id, status FROM attempts WHERE provider = $1 AND merchant_reference = $3 FOR UPDATE),
          upd AS (
            UPDATE attempts a SET status = 'succeeded', provider_reference = $4, paid_at = to_timestamp($5 / 1000.0)
-           FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status <> 'succeeded' AND EXISTS (SELECT 1 FROM logged)
+           FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status NOT IN ('succeeded', 'refunded', 'partially_refunded') AND EXISTS (SELECT 1 FROM logged)
            RETURNING a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent, prev.status AS was)
          SELECT EXISTS (SELECT 1 FROM logged) AS logged, EXISTS (SELECT 1 FROM prev) AS known, upd.* FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
         [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now()))],
       );
       if (!r.logged) return; // this provider event was applied before
       if (!r.known) throw new AppError('PAYMENT.UNKNOWN_REFERENCE', `confirmation for unknown ${evt.provider} reference ${evt.merchantReference}`, 404);
-      if (!r.id) return; // the attempt had succeeded already (another event id for the same payment)
+      if (!r.id) return; // the attempt had succeeded already (another event id for the same payment, or a refund's notify): never backwards
       const a = r as Confirmed;
       const paid = evt.amount!;
       if (BigInt(a.amount_minor) !== paid.minorAmount || a.currency !== paid.currency) {

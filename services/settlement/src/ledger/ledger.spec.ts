@@ -1,7 +1,8 @@
 import { create } from '@bufbuild/protobuf';
-import { PaymentSucceededSchema } from '@cardshop/contracts';
+import { PaymentRefundedSchema, PaymentSucceededSchema } from '@cardshop/contracts';
 import { assertBalanced, platformFee, platformRevenue, providerClearing, sellerPending } from './ledger';
 import { paymentTransfer } from './payment-transfer';
+import { refundTransfer } from './refund-transfer';
 
 describe('platformFee', () => {
   it.each([
@@ -78,5 +79,32 @@ describe('paymentTransfer', () => {
     ['a missing attempt id', evt(100n, { attemptId: '' })],
   ])('a payment event with %s is refused before anything is posted', (_why, e) => {
     expect(() => paymentTransfer(e, 500)).toThrow(expect.objectContaining({ status: 422 }));
+  });
+});
+
+describe('refundTransfer', () => {
+  const refund = (minorAmount: bigint, refundId = 'r-1') =>
+    create(PaymentRefundedSchema, { orderId: 'o-1', attemptId: 'a-1', refundId, channel: 'alipay', sellerId: 's-1', amount: { minorAmount, currency: 'CNY' }, full: true });
+  const sum = (entries: { account: { id: string }; amount: bigint }[]) => {
+    const m = new Map<string, bigint>();
+    for (const e of entries) m.set(e.account.id, (m.get(e.account.id) ?? 0n) + e.amount);
+    return m;
+  };
+
+  it('a full refund undoes the sale exactly, account by account', () => {
+    const sale = paymentTransfer(create(PaymentSucceededSchema, { orderId: 'o-1', attemptId: 'a-1', channel: 'alipay', sellerId: 's-1', amount: { minorAmount: 1999n, currency: 'CNY' } }), 500);
+    const back = refundTransfer(refund(1999n), 500);
+    expect(back.id).toBe('refund:r-1');
+    expect([...sum([...sale.entries, ...back.entries]).values()].every((v) => v === 0n)).toBe(true);
+  });
+
+  it('two partial refunds are balanced transfers of their own and never take more than the sale from the platform', () => {
+    for (const part of [1000n, 999n]) assertBalanced(refundTransfer(refund(part, `r-${part}`), 500));
+    const fees = [1000n, 999n].map((p) => refundTransfer(refund(p, `r-${p}`), 500).entries.find((e) => e.account.id === platformRevenue('CNY').id)?.amount ?? 0n);
+    expect(fees.reduce((a, b) => a + b, 0n)).toBeLessThanOrEqual(platformFee(1999n, 500) + 1n);
+  });
+
+  it('refuses a non-positive amount', () => {
+    expect(() => refundTransfer(refund(0n), 500)).toThrow(expect.objectContaining({ status: 422 }));
   });
 });

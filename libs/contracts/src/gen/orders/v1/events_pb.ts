@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file orders/v1/events.proto.
  */
 export const file_orders_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChZvcmRlcnMvdjEvZXZlbnRzLnByb3RvEglvcmRlcnMudjEimQEKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJc2VsbGVyX2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEh8KBXRvdGFsGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBWVtYWlsGAYgASgJEg8KB2NvdW50cnkYByABKAkiZAoJT3JkZXJQYWlkEhAKCG9yZGVyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkicAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglzZWxsZXJfaWQYAyABKAkSEAoIcXVhbnRpdHkYBCABKAUSEwoLZGVsaXZlcnlfaWQYBSABKAkiIAoMT3JkZXJFeHBpcmVkEhAKCG9yZGVyX2lkGAEgASgJIkwKEk9yZGVyQXdhaXRpbmdTdG9jaxIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFIjIKDk9yZGVyQ2FuY2VsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCWIGcHJvdG8z", [file_common_v1_money]);
+  fileDesc("ChZvcmRlcnMvdjEvZXZlbnRzLnByb3RvEglvcmRlcnMudjEimQEKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJc2VsbGVyX2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEh8KBXRvdGFsGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBWVtYWlsGAYgASgJEg8KB2NvdW50cnkYByABKAkiZAoJT3JkZXJQYWlkEhAKCG9yZGVyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkicAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglzZWxsZXJfaWQYAyABKAkSEAoIcXVhbnRpdHkYBCABKAUSEwoLZGVsaXZlcnlfaWQYBSABKAkiIAoMT3JkZXJFeHBpcmVkEhAKCG9yZGVyX2lkGAEgASgJIkwKEk9yZGVyQXdhaXRpbmdTdG9jaxIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFIjIKDk9yZGVyQ2FuY2VsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCCg1PcmRlclJlZnVuZGVkEhAKCG9yZGVyX2lkGAEgASgJEhEKCXJlZnVuZF9pZBgCIAEoCRIMCgRmdWxsGAMgASgIYgZwcm90bzM", [file_common_v1_money]);
 
 /**
  * OrderPlaced records that an order was opened and its keys reserved.
@@ -252,4 +252,39 @@ export type OrderCancelled = Message<"orders.v1.OrderCancelled"> & {
  */
 export const OrderCancelledSchema: GenMessage<OrderCancelled> = /*@__PURE__*/
   messageDesc(file_orders_v1_events, 5);
+
+/**
+ * OrderRefunded records that an order's money went back to the buyer, in full or in part.
+ *
+ * @generated from message orders.v1.OrderRefunded
+ */
+export type OrderRefunded = Message<"orders.v1.OrderRefunded"> & {
+  /**
+   * The identifier of the order.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The refund that did it.
+   *
+   * @generated from field: string refund_id = 2;
+   */
+  refundId: string;
+
+  /**
+   * Whether the order is now refunded in full (else partially).
+   *
+   * @generated from field: bool full = 3;
+   */
+  full: boolean;
+};
+
+/**
+ * Describes the message orders.v1.OrderRefunded.
+ * Use `create(OrderRefundedSchema)` to create a new message.
+ */
+export const OrderRefundedSchema: GenMessage<OrderRefunded> = /*@__PURE__*/
+  messageDesc(file_orders_v1_events, 6);
 

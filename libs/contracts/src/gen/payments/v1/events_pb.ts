@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file payments/v1/events.proto.
  */
 export const file_payments_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChhwYXltZW50cy92MS9ldmVudHMucHJvdG8SC3BheW1lbnRzLnYxIrkBChhQcm92aWRlclBheW1lbnRDb25maXJtZWQSEAoIcHJvdmlkZXIYASABKAkSGgoSbWVyY2hhbnRfcmVmZXJlbmNlGAIgASgJEhoKEnByb3ZpZGVyX3JlZmVyZW5jZRgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkSFgoKcGFpZF9hdF9tcxgFIAEoA0ICMAISGQoRcHJvdmlkZXJfZXZlbnRfaWQYBiABKAkibAoVUHJvdmlkZXJQYXltZW50RmFpbGVkEhAKCHByb3ZpZGVyGAEgASgJEhoKEm1lcmNoYW50X3JlZmVyZW5jZRgCIAEoCRIlCgdmYWlsdXJlGAMgASgLMhQucGF5bWVudHMudjEuRmFpbHVyZSKaAQoQUGF5bWVudFN1Y2NlZWRlZBIQCghvcmRlcl9pZBgBIAEoCRISCgphdHRlbXB0X2lkGAIgASgJEg8KB2NoYW5uZWwYAyABKAkSIAoGYW1vdW50GAQgASgLMhAuY29tbW9uLnYxLk1vbmV5EhEKCXNlbGxlcl9pZBgFIAEoCRIaChJwcm92aWRlcl9yZWZlcmVuY2UYBiABKAkibQoNUGF5bWVudEZhaWxlZBIQCghvcmRlcl9pZBgBIAEoCRISCgphdHRlbXB0X2lkGAIgASgJEg8KB2NoYW5uZWwYAyABKAkSJQoHZmFpbHVyZRgEIAEoCzIULnBheW1lbnRzLnYxLkZhaWx1cmViBnByb3RvMw", [file_common_v1_money, file_payments_v1_payment]);
+  fileDesc("ChhwYXltZW50cy92MS9ldmVudHMucHJvdG8SC3BheW1lbnRzLnYxIrkBChhQcm92aWRlclBheW1lbnRDb25maXJtZWQSEAoIcHJvdmlkZXIYASABKAkSGgoSbWVyY2hhbnRfcmVmZXJlbmNlGAIgASgJEhoKEnByb3ZpZGVyX3JlZmVyZW5jZRgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkSFgoKcGFpZF9hdF9tcxgFIAEoA0ICMAISGQoRcHJvdmlkZXJfZXZlbnRfaWQYBiABKAkibAoVUHJvdmlkZXJQYXltZW50RmFpbGVkEhAKCHByb3ZpZGVyGAEgASgJEhoKEm1lcmNoYW50X3JlZmVyZW5jZRgCIAEoCRIlCgdmYWlsdXJlGAMgASgLMhQucGF5bWVudHMudjEuRmFpbHVyZSKaAQoQUGF5bWVudFN1Y2NlZWRlZBIQCghvcmRlcl9pZBgBIAEoCRISCgphdHRlbXB0X2lkGAIgASgJEg8KB2NoYW5uZWwYAyABKAkSIAoGYW1vdW50GAQgASgLMhAuY29tbW9uLnYxLk1vbmV5EhEKCXNlbGxlcl9pZBgFIAEoCRIaChJwcm92aWRlcl9yZWZlcmVuY2UYBiABKAkibQoNUGF5bWVudEZhaWxlZBIQCghvcmRlcl9pZBgBIAEoCRISCgphdHRlbXB0X2lkGAIgASgJEg8KB2NoYW5uZWwYAyABKAkSJQoHZmFpbHVyZRgEIAEoCzIULnBheW1lbnRzLnYxLkZhaWx1cmUirgEKD1BheW1lbnRSZWZ1bmRlZBIQCghvcmRlcl9pZBgBIAEoCRISCgphdHRlbXB0X2lkGAIgASgJEhEKCXJlZnVuZF9pZBgDIAEoCRIPCgdjaGFubmVsGAQgASgJEhEKCXNlbGxlcl9pZBgFIAEoCRIgCgZhbW91bnQYBiABKAsyEC5jb21tb24udjEuTW9uZXkSDAoEZnVsbBgHIAEoCBIOCgZyZWFzb24YCCABKAliBnByb3RvMw", [file_common_v1_money, file_payments_v1_payment]);
 
 /**
  * ProviderPaymentConfirmed records that an adapter verified a provider's report of a payment
@@ -205,4 +205,74 @@ export type PaymentFailed = Message<"payments.v1.PaymentFailed"> & {
  */
 export const PaymentFailedSchema: GenMessage<PaymentFailed> = /*@__PURE__*/
   messageDesc(file_payments_v1_events, 3);
+
+/**
+ * PaymentRefunded records that money of an order's payment went back to the buyer.
+ *
+ * @generated from message payments.v1.PaymentRefunded
+ */
+export type PaymentRefunded = Message<"payments.v1.PaymentRefunded"> & {
+  /**
+   * The order refunded.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The attempt whose money went back.
+   *
+   * @generated from field: string attempt_id = 2;
+   */
+  attemptId: string;
+
+  /**
+   * The refund's identifier (unique).
+   *
+   * @generated from field: string refund_id = 3;
+   */
+  refundId: string;
+
+  /**
+   * The channel the payment was made through.
+   *
+   * @generated from field: string channel = 4;
+   */
+  channel: string;
+
+  /**
+   * The seller whose proceeds shrink.
+   *
+   * @generated from field: string seller_id = 5;
+   */
+  sellerId: string;
+
+  /**
+   * The amount of this refund.
+   *
+   * @generated from field: common.v1.Money amount = 6;
+   */
+  amount?: Money;
+
+  /**
+   * Whether the payment is now refunded in full.
+   *
+   * @generated from field: bool full = 7;
+   */
+  full: boolean;
+
+  /**
+   * Why.
+   *
+   * @generated from field: string reason = 8;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message payments.v1.PaymentRefunded.
+ * Use `create(PaymentRefundedSchema)` to create a new message.
+ */
+export const PaymentRefundedSchema: GenMessage<PaymentRefunded> = /*@__PURE__*/
+  messageDesc(file_payments_v1_events, 4);
 

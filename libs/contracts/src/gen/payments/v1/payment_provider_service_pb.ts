@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file payments/v1/payment_provider_service.proto.
  */
 export const file_payments_v1_payment_provider_service: GenFile = /*@__PURE__*/
-  fileDesc("CipwYXltZW50cy92MS9wYXltZW50X3Byb3ZpZGVyX3NlcnZpY2UucHJvdG8SC3BheW1lbnRzLnYxIrMBChRDcmVhdGVQYXltZW50UmVxdWVzdBIQCghwcm92aWRlchgBIAEoCRIaChJtZXJjaGFudF9yZWZlcmVuY2UYAiABKAkSIAoGYW1vdW50GAMgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg8KB3N1YmplY3QYBCABKAkSGQoNZXhwaXJlc19hdF9tcxgFIAEoA0ICMAISDgoGZGV2aWNlGAYgASgJEg8KB2NvdW50cnkYByABKAkitQEKFUNyZWF0ZVBheW1lbnRSZXNwb25zZRIaChJwcm92aWRlcl9yZWZlcmVuY2UYASABKAkSKwoGc3RhdHVzGAIgASgOMhsucGF5bWVudHMudjEuUHJvdmlkZXJTdGF0dXMSLAoLbmV4dF9hY3Rpb24YAyABKAsyFy5wYXltZW50cy52MS5OZXh0QWN0aW9uEiUKB2ZhaWx1cmUYBCABKAsyFC5wYXltZW50cy52MS5GYWlsdXJlIkMKE1F1ZXJ5UGF5bWVudFJlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSGgoSbWVyY2hhbnRfcmVmZXJlbmNlGAIgASgJIsABChRRdWVyeVBheW1lbnRSZXNwb25zZRIrCgZzdGF0dXMYASABKA4yGy5wYXltZW50cy52MS5Qcm92aWRlclN0YXR1cxIaChJwcm92aWRlcl9yZWZlcmVuY2UYAiABKAkSIAoGYW1vdW50GAMgASgLMhAuY29tbW9uLnYxLk1vbmV5EiUKB2ZhaWx1cmUYBCABKAsyFC5wYXltZW50cy52MS5GYWlsdXJlEhYKCnBhaWRfYXRfbXMYBSABKANCAjACIkQKFENhbmNlbFBheW1lbnRSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEhoKEm1lcmNoYW50X3JlZmVyZW5jZRgCIAEoCSJEChVDYW5jZWxQYXltZW50UmVzcG9uc2USKwoGc3RhdHVzGAEgASgOMhsucGF5bWVudHMudjEuUHJvdmlkZXJTdGF0dXMynQIKFlBheW1lbnRQcm92aWRlclNlcnZpY2USVgoNQ3JlYXRlUGF5bWVudBIhLnBheW1lbnRzLnYxLkNyZWF0ZVBheW1lbnRSZXF1ZXN0GiIucGF5bWVudHMudjEuQ3JlYXRlUGF5bWVudFJlc3BvbnNlElMKDFF1ZXJ5UGF5bWVudBIgLnBheW1lbnRzLnYxLlF1ZXJ5UGF5bWVudFJlcXVlc3QaIS5wYXltZW50cy52MS5RdWVyeVBheW1lbnRSZXNwb25zZRJWCg1DYW5jZWxQYXltZW50EiEucGF5bWVudHMudjEuQ2FuY2VsUGF5bWVudFJlcXVlc3QaIi5wYXltZW50cy52MS5DYW5jZWxQYXltZW50UmVzcG9uc2ViBnByb3RvMw", [file_common_v1_money, file_payments_v1_payment]);
+  fileDesc("CipwYXltZW50cy92MS9wYXltZW50X3Byb3ZpZGVyX3NlcnZpY2UucHJvdG8SC3BheW1lbnRzLnYxIrMBChRDcmVhdGVQYXltZW50UmVxdWVzdBIQCghwcm92aWRlchgBIAEoCRIaChJtZXJjaGFudF9yZWZlcmVuY2UYAiABKAkSIAoGYW1vdW50GAMgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg8KB3N1YmplY3QYBCABKAkSGQoNZXhwaXJlc19hdF9tcxgFIAEoA0ICMAISDgoGZGV2aWNlGAYgASgJEg8KB2NvdW50cnkYByABKAkitQEKFUNyZWF0ZVBheW1lbnRSZXNwb25zZRIaChJwcm92aWRlcl9yZWZlcmVuY2UYASABKAkSKwoGc3RhdHVzGAIgASgOMhsucGF5bWVudHMudjEuUHJvdmlkZXJTdGF0dXMSLAoLbmV4dF9hY3Rpb24YAyABKAsyFy5wYXltZW50cy52MS5OZXh0QWN0aW9uEiUKB2ZhaWx1cmUYBCABKAsyFC5wYXltZW50cy52MS5GYWlsdXJlIkMKE1F1ZXJ5UGF5bWVudFJlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSGgoSbWVyY2hhbnRfcmVmZXJlbmNlGAIgASgJIsABChRRdWVyeVBheW1lbnRSZXNwb25zZRIrCgZzdGF0dXMYASABKA4yGy5wYXltZW50cy52MS5Qcm92aWRlclN0YXR1cxIaChJwcm92aWRlcl9yZWZlcmVuY2UYAiABKAkSIAoGYW1vdW50GAMgASgLMhAuY29tbW9uLnYxLk1vbmV5EiUKB2ZhaWx1cmUYBCABKAsyFC5wYXltZW50cy52MS5GYWlsdXJlEhYKCnBhaWRfYXRfbXMYBSABKANCAjACIkQKFENhbmNlbFBheW1lbnRSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEhoKEm1lcmNoYW50X3JlZmVyZW5jZRgCIAEoCSJEChVDYW5jZWxQYXltZW50UmVzcG9uc2USKwoGc3RhdHVzGAEgASgOMhsucGF5bWVudHMudjEuUHJvdmlkZXJTdGF0dXMirAEKFFJlZnVuZFBheW1lbnRSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEhoKEm1lcmNoYW50X3JlZmVyZW5jZRgCIAEoCRIaChJwcm92aWRlcl9yZWZlcmVuY2UYAyABKAkSGAoQcmVmdW5kX3JlZmVyZW5jZRgEIAEoCRIgCgZhbW91bnQYBSABKAsyEC5jb21tb24udjEuTW9uZXkSDgoGcmVhc29uGAYgASgJIngKFVJlZnVuZFBheW1lbnRSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSKAoOcmVmdW5kZWRfdG90YWwYAiABKAsyEC5jb21tb24udjEuTW9uZXkSJQoHZmFpbHVyZRgDIAEoCzIULnBheW1lbnRzLnYxLkZhaWx1cmUy9QIKFlBheW1lbnRQcm92aWRlclNlcnZpY2USVgoNQ3JlYXRlUGF5bWVudBIhLnBheW1lbnRzLnYxLkNyZWF0ZVBheW1lbnRSZXF1ZXN0GiIucGF5bWVudHMudjEuQ3JlYXRlUGF5bWVudFJlc3BvbnNlElMKDFF1ZXJ5UGF5bWVudBIgLnBheW1lbnRzLnYxLlF1ZXJ5UGF5bWVudFJlcXVlc3QaIS5wYXltZW50cy52MS5RdWVyeVBheW1lbnRSZXNwb25zZRJWCg1DYW5jZWxQYXltZW50EiEucGF5bWVudHMudjEuQ2FuY2VsUGF5bWVudFJlcXVlc3QaIi5wYXltZW50cy52MS5DYW5jZWxQYXltZW50UmVzcG9uc2USVgoNUmVmdW5kUGF5bWVudBIhLnBheW1lbnRzLnYxLlJlZnVuZFBheW1lbnRSZXF1ZXN0GiIucGF5bWVudHMudjEuUmVmdW5kUGF5bWVudFJlc3BvbnNlYgZwcm90bzM", [file_common_v1_money, file_payments_v1_payment]);
 
 /**
  * CreatePaymentRequest asks one provider to open a payment.
@@ -248,6 +248,97 @@ export const CancelPaymentResponseSchema: GenMessage<CancelPaymentResponse> = /*
   messageDesc(file_payments_v1_payment_provider_service, 5);
 
 /**
+ * RefundPaymentRequest asks one provider to pay money of a payment back to the buyer.
+ *
+ * @generated from message payments.v1.RefundPaymentRequest
+ */
+export type RefundPaymentRequest = Message<"payments.v1.RefundPaymentRequest"> & {
+  /**
+   * The provider name.
+   *
+   * @generated from field: string provider = 1;
+   */
+  provider: string;
+
+  /**
+   * Our reference of the payment.
+   *
+   * @generated from field: string merchant_reference = 2;
+   */
+  merchantReference: string;
+
+  /**
+   * The provider's reference of the payment, if known.
+   *
+   * @generated from field: string provider_reference = 3;
+   */
+  providerReference: string;
+
+  /**
+   * Our idempotency key of this refund (Alipay out_request_no): asking again is safe.
+   *
+   * @generated from field: string refund_reference = 4;
+   */
+  refundReference: string;
+
+  /**
+   * How much to give back.
+   *
+   * @generated from field: common.v1.Money amount = 5;
+   */
+  amount?: Money;
+
+  /**
+   * Why, as the provider shows it.
+   *
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message payments.v1.RefundPaymentRequest.
+ * Use `create(RefundPaymentRequestSchema)` to create a new message.
+ */
+export const RefundPaymentRequestSchema: GenMessage<RefundPaymentRequest> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payment_provider_service, 6);
+
+/**
+ * RefundPaymentResponse says whether the money went back.
+ *
+ * @generated from message payments.v1.RefundPaymentResponse
+ */
+export type RefundPaymentResponse = Message<"payments.v1.RefundPaymentResponse"> & {
+  /**
+   * "succeeded", "pending" (ask again later with the same reference) or "failed".
+   *
+   * @generated from field: string status = 1;
+   */
+  status: string;
+
+  /**
+   * Total refunded on the payment so far, when the provider says.
+   *
+   * @generated from field: common.v1.Money refunded_total = 2;
+   */
+  refundedTotal?: Money;
+
+  /**
+   * Why it failed, when it did.
+   *
+   * @generated from field: payments.v1.Failure failure = 3;
+   */
+  failure?: Failure;
+};
+
+/**
+ * Describes the message payments.v1.RefundPaymentResponse.
+ * Use `create(RefundPaymentResponseSchema)` to create a new message.
+ */
+export const RefundPaymentResponseSchema: GenMessage<RefundPaymentResponse> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payment_provider_service, 7);
+
+/**
  * PaymentProviderService is implemented by every provider adapter; each adapter listens on the
  * rpc subjects qualified by its provider name (e.g. "...CreatePayment.alipay").
  *
@@ -283,6 +374,16 @@ export const PaymentProviderService: GenService<{
     methodKind: "unary";
     input: typeof CancelPaymentRequestSchema;
     output: typeof CancelPaymentResponseSchema;
+  },
+  /**
+   * RefundPayment gives money of a paid payment back; idempotent per refund_reference.
+   *
+   * @generated from rpc payments.v1.PaymentProviderService.RefundPayment
+   */
+  refundPayment: {
+    methodKind: "unary";
+    input: typeof RefundPaymentRequestSchema;
+    output: typeof RefundPaymentResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_payments_v1_payment_provider_service, 0);

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Money } from "../../common/v1/money_pb";
 import { file_common_v1_money } from "../../common/v1/money_pb";
-import type { PaymentAttempt } from "./payment_pb";
+import type { Failure, PaymentAttempt } from "./payment_pb";
 import { file_payments_v1_payment } from "./payment_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,98 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file payments/v1/payments_service.proto.
  */
 export const file_payments_v1_payments_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJwYXltZW50cy92MS9wYXltZW50c19zZXJ2aWNlLnByb3RvEgtwYXltZW50cy52MSKCAQoaUmVjb3JkTWFudWFsUGF5bWVudFJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSEQoJc2VsbGVyX2lkGAIgASgJEiAKBmFtb3VudBgDIAEoCzIQLmNvbW1vbi52MS5Nb25leRIOCgZyZWFzb24YBCABKAkSDQoFYWN0b3IYBSABKAkiQgobUmVjb3JkTWFudWFsUGF5bWVudFJlc3BvbnNlEhIKCmF0dGVtcHRfaWQYASABKAkSDwoHY3JlYXRlZBgCIAEoCCKwAQoTU3RhcnRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCRIPCgdjaGFubmVsGAIgASgJEg4KBmRldmljZRgDIAEoCRIPCgdjb3VudHJ5GAQgASgJEhEKCWNsaWVudF9pcBgFIAEoCRINCgVlbWFpbBgGIAEoCRIRCglzZWxsZXJfaWQYByABKAkSIAoGYW1vdW50GAggASgLMhAuY29tbW9uLnYxLk1vbmV5IkQKFFN0YXJ0UGF5bWVudFJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdCIlChFHZXRQYXltZW50UmVxdWVzdBIQCghvcmRlcl9pZBgBIAEoCSJCChJHZXRQYXltZW50UmVzcG9uc2USLAoHYXR0ZW1wdBgBIAEoCzIbLnBheW1lbnRzLnYxLlBheW1lbnRBdHRlbXB0IkwKHEdldEF0dGVtcHRCeVJlZmVyZW5jZVJlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSGgoSbWVyY2hhbnRfcmVmZXJlbmNlGAIgASgJIk0KHUdldEF0dGVtcHRCeVJlZmVyZW5jZVJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdDKPAwoPUGF5bWVudHNTZXJ2aWNlElMKDFN0YXJ0UGF5bWVudBIgLnBheW1lbnRzLnYxLlN0YXJ0UGF5bWVudFJlcXVlc3QaIS5wYXltZW50cy52MS5TdGFydFBheW1lbnRSZXNwb25zZRJNCgpHZXRQYXltZW50Eh4ucGF5bWVudHMudjEuR2V0UGF5bWVudFJlcXVlc3QaHy5wYXltZW50cy52MS5HZXRQYXltZW50UmVzcG9uc2USbgoVR2V0QXR0ZW1wdEJ5UmVmZXJlbmNlEikucGF5bWVudHMudjEuR2V0QXR0ZW1wdEJ5UmVmZXJlbmNlUmVxdWVzdBoqLnBheW1lbnRzLnYxLkdldEF0dGVtcHRCeVJlZmVyZW5jZVJlc3BvbnNlEmgKE1JlY29yZE1hbnVhbFBheW1lbnQSJy5wYXltZW50cy52MS5SZWNvcmRNYW51YWxQYXltZW50UmVxdWVzdBooLnBheW1lbnRzLnYxLlJlY29yZE1hbnVhbFBheW1lbnRSZXNwb25zZWIGcHJvdG8z", [file_common_v1_money, file_payments_v1_payment]);
+  fileDesc("CiJwYXltZW50cy92MS9wYXltZW50c19zZXJ2aWNlLnByb3RvEgtwYXltZW50cy52MSJ6ChJSZWZ1bmRPcmRlclJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSEQoJcmVmdW5kX2lkGAIgASgJEiAKBmFtb3VudBgDIAEoCzIQLmNvbW1vbi52MS5Nb25leRIOCgZyZWFzb24YBCABKAkSDQoFYWN0b3IYBSABKAkigQEKE1JlZnVuZE9yZGVyUmVzcG9uc2USEQoJcmVmdW5kX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIgCgZhbW91bnQYAyABKAsyEC5jb21tb24udjEuTW9uZXkSJQoHZmFpbHVyZRgEIAEoCzIULnBheW1lbnRzLnYxLkZhaWx1cmUiggEKGlJlY29yZE1hbnVhbFBheW1lbnRSZXF1ZXN0EhAKCG9yZGVyX2lkGAEgASgJEhEKCXNlbGxlcl9pZBgCIAEoCRIgCgZhbW91bnQYAyABKAsyEC5jb21tb24udjEuTW9uZXkSDgoGcmVhc29uGAQgASgJEg0KBWFjdG9yGAUgASgJIkIKG1JlY29yZE1hbnVhbFBheW1lbnRSZXNwb25zZRISCgphdHRlbXB0X2lkGAEgASgJEg8KB2NyZWF0ZWQYAiABKAgisAEKE1N0YXJ0UGF5bWVudFJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkSDwoHY2hhbm5lbBgCIAEoCRIOCgZkZXZpY2UYAyABKAkSDwoHY291bnRyeRgEIAEoCRIRCgljbGllbnRfaXAYBSABKAkSDQoFZW1haWwYBiABKAkSEQoJc2VsbGVyX2lkGAcgASgJEiAKBmFtb3VudBgIIAEoCzIQLmNvbW1vbi52MS5Nb25leSJEChRTdGFydFBheW1lbnRSZXNwb25zZRIsCgdhdHRlbXB0GAEgASgLMhsucGF5bWVudHMudjEuUGF5bWVudEF0dGVtcHQiJQoRR2V0UGF5bWVudFJlcXVlc3QSEAoIb3JkZXJfaWQYASABKAkiQgoSR2V0UGF5bWVudFJlc3BvbnNlEiwKB2F0dGVtcHQYASABKAsyGy5wYXltZW50cy52MS5QYXltZW50QXR0ZW1wdCJMChxHZXRBdHRlbXB0QnlSZWZlcmVuY2VSZXF1ZXN0EhAKCHByb3ZpZGVyGAEgASgJEhoKEm1lcmNoYW50X3JlZmVyZW5jZRgCIAEoCSJNCh1HZXRBdHRlbXB0QnlSZWZlcmVuY2VSZXNwb25zZRIsCgdhdHRlbXB0GAEgASgLMhsucGF5bWVudHMudjEuUGF5bWVudEF0dGVtcHQy4QMKD1BheW1lbnRzU2VydmljZRJTCgxTdGFydFBheW1lbnQSIC5wYXltZW50cy52MS5TdGFydFBheW1lbnRSZXF1ZXN0GiEucGF5bWVudHMudjEuU3RhcnRQYXltZW50UmVzcG9uc2USTQoKR2V0UGF5bWVudBIeLnBheW1lbnRzLnYxLkdldFBheW1lbnRSZXF1ZXN0Gh8ucGF5bWVudHMudjEuR2V0UGF5bWVudFJlc3BvbnNlEm4KFUdldEF0dGVtcHRCeVJlZmVyZW5jZRIpLnBheW1lbnRzLnYxLkdldEF0dGVtcHRCeVJlZmVyZW5jZVJlcXVlc3QaKi5wYXltZW50cy52MS5HZXRBdHRlbXB0QnlSZWZlcmVuY2VSZXNwb25zZRJoChNSZWNvcmRNYW51YWxQYXltZW50EicucGF5bWVudHMudjEuUmVjb3JkTWFudWFsUGF5bWVudFJlcXVlc3QaKC5wYXltZW50cy52MS5SZWNvcmRNYW51YWxQYXltZW50UmVzcG9uc2USUAoLUmVmdW5kT3JkZXISHy5wYXltZW50cy52MS5SZWZ1bmRPcmRlclJlcXVlc3QaIC5wYXltZW50cy52MS5SZWZ1bmRPcmRlclJlc3BvbnNlYgZwcm90bzM", [file_common_v1_money, file_payments_v1_payment]);
+
+/**
+ * RefundOrderRequest asks for an order's money back.
+ *
+ * @generated from message payments.v1.RefundOrderRequest
+ */
+export type RefundOrderRequest = Message<"payments.v1.RefundOrderRequest"> & {
+  /**
+   * The order whose payment to refund.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The caller's idempotency key: the same id asks about (or retries) the same refund.
+   *
+   * @generated from field: string refund_id = 2;
+   */
+  refundId: string;
+
+  /**
+   * How much; unset refunds all that is left.
+   *
+   * @generated from field: common.v1.Money amount = 3;
+   */
+  amount?: Money;
+
+  /**
+   * Why (shown to the provider and in the ledger).
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * Who asked (an operator, or "system" for automatic refunds).
+   *
+   * @generated from field: string actor = 5;
+   */
+  actor: string;
+};
+
+/**
+ * Describes the message payments.v1.RefundOrderRequest.
+ * Use `create(RefundOrderRequestSchema)` to create a new message.
+ */
+export const RefundOrderRequestSchema: GenMessage<RefundOrderRequest> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payments_service, 0);
+
+/**
+ * RefundOrderResponse is where the refund stands.
+ *
+ * @generated from message payments.v1.RefundOrderResponse
+ */
+export type RefundOrderResponse = Message<"payments.v1.RefundOrderResponse"> & {
+  /**
+   * The refund.
+   *
+   * @generated from field: string refund_id = 1;
+   */
+  refundId: string;
+
+  /**
+   * "succeeded", "pending" (the provider will be asked again) or "failed".
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * The amount of this refund.
+   *
+   * @generated from field: common.v1.Money amount = 3;
+   */
+  amount?: Money;
+
+  /**
+   * Why it failed, when it did.
+   *
+   * @generated from field: payments.v1.Failure failure = 4;
+   */
+  failure?: Failure;
+};
+
+/**
+ * Describes the message payments.v1.RefundOrderResponse.
+ * Use `create(RefundOrderResponseSchema)` to create a new message.
+ */
+export const RefundOrderResponseSchema: GenMessage<RefundOrderResponse> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payments_service, 1);
 
 /**
  * RecordManualPaymentRequest says who confirmed which payment by hand, and why.
@@ -63,7 +154,7 @@ export type RecordManualPaymentRequest = Message<"payments.v1.RecordManualPaymen
  * Use `create(RecordManualPaymentRequestSchema)` to create a new message.
  */
 export const RecordManualPaymentRequestSchema: GenMessage<RecordManualPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 0);
+  messageDesc(file_payments_v1_payments_service, 2);
 
 /**
  * RecordManualPaymentResponse names the manual attempt (the same one when asked again).
@@ -91,7 +182,7 @@ export type RecordManualPaymentResponse = Message<"payments.v1.RecordManualPayme
  * Use `create(RecordManualPaymentResponseSchema)` to create a new message.
  */
 export const RecordManualPaymentResponseSchema: GenMessage<RecordManualPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 1);
+  messageDesc(file_payments_v1_payments_service, 3);
 
 /**
  * StartPaymentRequest asks to pay an order through one channel.
@@ -161,7 +252,7 @@ export type StartPaymentRequest = Message<"payments.v1.StartPaymentRequest"> & {
  * Use `create(StartPaymentRequestSchema)` to create a new message.
  */
 export const StartPaymentRequestSchema: GenMessage<StartPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 2);
+  messageDesc(file_payments_v1_payments_service, 4);
 
 /**
  * StartPaymentResponse carries the attempt started or resumed.
@@ -182,7 +273,7 @@ export type StartPaymentResponse = Message<"payments.v1.StartPaymentResponse"> &
  * Use `create(StartPaymentResponseSchema)` to create a new message.
  */
 export const StartPaymentResponseSchema: GenMessage<StartPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 3);
+  messageDesc(file_payments_v1_payments_service, 5);
 
 /**
  * GetPaymentRequest asks for an order's latest payment attempt.
@@ -203,7 +294,7 @@ export type GetPaymentRequest = Message<"payments.v1.GetPaymentRequest"> & {
  * Use `create(GetPaymentRequestSchema)` to create a new message.
  */
 export const GetPaymentRequestSchema: GenMessage<GetPaymentRequest> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 4);
+  messageDesc(file_payments_v1_payments_service, 6);
 
 /**
  * GetPaymentResponse carries the order's latest attempt.
@@ -224,7 +315,7 @@ export type GetPaymentResponse = Message<"payments.v1.GetPaymentResponse"> & {
  * Use `create(GetPaymentResponseSchema)` to create a new message.
  */
 export const GetPaymentResponseSchema: GenMessage<GetPaymentResponse> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 5);
+  messageDesc(file_payments_v1_payments_service, 7);
 
 /**
  * GetAttemptByReferenceRequest names an attempt the way a provider names it back to us.
@@ -252,7 +343,7 @@ export type GetAttemptByReferenceRequest = Message<"payments.v1.GetAttemptByRefe
  * Use `create(GetAttemptByReferenceRequestSchema)` to create a new message.
  */
 export const GetAttemptByReferenceRequestSchema: GenMessage<GetAttemptByReferenceRequest> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 6);
+  messageDesc(file_payments_v1_payments_service, 8);
 
 /**
  * GetAttemptByReferenceResponse carries the attempt, or nothing when no attempt has that reference.
@@ -273,7 +364,7 @@ export type GetAttemptByReferenceResponse = Message<"payments.v1.GetAttemptByRef
  * Use `create(GetAttemptByReferenceResponseSchema)` to create a new message.
  */
 export const GetAttemptByReferenceResponseSchema: GenMessage<GetAttemptByReferenceResponse> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payments_service, 7);
+  messageDesc(file_payments_v1_payments_service, 9);
 
 /**
  * PaymentsService orchestrates payment attempts of orders; its rpcs are NATS request/reply
@@ -323,6 +414,17 @@ export const PaymentsService: GenService<{
     methodKind: "unary";
     input: typeof RecordManualPaymentRequestSchema;
     output: typeof RecordManualPaymentResponseSchema;
+  },
+  /**
+   * RefundOrder gives an order's payment back (all that is left of it, or an amount), through
+   * the channel it was paid with; idempotent per refund_id.
+   *
+   * @generated from rpc payments.v1.PaymentsService.RefundOrder
+   */
+  refundOrder: {
+    methodKind: "unary";
+    input: typeof RefundOrderRequestSchema;
+    output: typeof RefundOrderResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_payments_v1_payments_service, 0);
