@@ -47,7 +47,7 @@ export class OrdersOps implements OnModuleInit {
       { title: 'Latest orders', kind: 'table', rows: recent },
       { title: 'Audit log (ops actions)', kind: 'table', rows: audit, empty: 'no ops action yet' },
       ...(this.mail.enabled
-        ? [{ title: 'Mailbox (dev capture)', kind: 'table' as const, rows: this.mail.mailbox().slice(0, 20).map((m) => ({ at: m.at, to: m.to, subject: m.subject, text: m.text })), empty: 'no mail sent yet' }]
+        ? [{ title: 'Mailbox (dev capture)', kind: 'table' as const, rows: (await this.mail.mailbox(20)).map((m) => ({ at: m.at, to: m.to, subject: m.subject, text: m.text })), empty: 'no mail sent yet' }]
         : []),
     ];
   }

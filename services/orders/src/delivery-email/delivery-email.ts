@@ -23,7 +23,8 @@ export class DeliveryEmails implements OnApplicationShutdown {
     @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig,
   ) {
     const url = config.SMTP_URL ?? (config.SMTP_CAPTURE_PORT ? `smtp://127.0.0.1:${config.SMTP_CAPTURE_PORT}` : undefined);
-    if (url) this.transport = createTransport(url, { from: config.MAIL_FROM });
+    // Pooled: connections are kept and reused, not opened (TCP, greeting, EHLO) for every email.
+    if (url) this.transport = createTransport({ url, pool: true, maxConnections: 2 }, { from: config.MAIL_FROM });
     else this.log.warn('SMTP_URL is not set: delivered keys are not emailed (they stay on the order page)');
   }
 

@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
-/** A message the capture server received. */
+/** A message the capture server received, parsed for the mailbox view. */
 export interface CapturedMail {
   at: string;
   from: string;
@@ -22,7 +22,8 @@ const KEEP = 200;
 @Injectable()
 export class MailCapture implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(MailCapture.name);
-  private readonly mails: CapturedMail[] = [];
+  /** Raw messages, newest first; parsed only when the mailbox is looked at. */
+  private readonly raw: Buffer[] = [];
   private server?: SMTPServer;
 
   constructor(@Inject(ORDERS_CONFIG) private readonly config: OrdersConfig) {}
@@ -40,14 +41,14 @@ export class MailCapture implements OnModuleInit, OnApplicationShutdown {
       size: 1 << 20,
       logger: false,
       onData: (stream, _session, done) => {
-        simpleParser(stream)
-          .then((m) => {
-            const to = Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : m.to?.text ?? '';
-            this.mails.unshift({ at: (m.date ?? new Date()).toISOString(), from: m.from?.text ?? '', to, subject: m.subject ?? '', text: m.text ?? '' });
-            this.mails.length = Math.min(this.mails.length, KEEP);
-            done();
-          })
-          .catch((e: Error) => done(e));
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.once('error', done);
+        stream.once('end', () => {
+          this.raw.unshift(Buffer.concat(chunks));
+          this.raw.length = Math.min(this.raw.length, KEEP);
+          done();
+        });
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -63,8 +64,14 @@ export class MailCapture implements OnModuleInit, OnApplicationShutdown {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** The latest messages, newest first. */
-  mailbox(): CapturedMail[] {
-    return [...this.mails];
+  /** The latest `n` messages, newest first. */
+  async mailbox(n = 20): Promise<CapturedMail[]> {
+    return Promise.all(
+      this.raw.slice(0, n).map(async (raw) => {
+        const m = await simpleParser(raw);
+        const to = Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : m.to?.text ?? '';
+        return { at: (m.date ?? new Date()).toISOString(), from: m.from?.text ?? '', to, subject: m.subject ?? '', text: m.text ?? '' };
+      }),
+    );
   }
 }
