@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { buyAndDeliver, getOrder, orderReaches, placeOrder, type PlacedOrder } from './support/checkout';
+import { buyAndDeliver, completeInSandbox, getOrder, orderReaches, placeOrder, startAlipay, type PlacedOrder } from './support/checkout';
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
 import { API_ERROR, eventually, request } from './support/http';
 import { startSse } from './support/sse';
@@ -105,6 +105,22 @@ describe('ops actions on orders, audited', () => {
     expect(again.status).toBe(409);
     expect(await db.transfersOfOrder(order.id)).toBe(2);
     expect((await audit(order)).map((e: { action: string }) => e.action)).toEqual(['refund', 'refund']);
+  });
+
+  it('a payment that arrives after ops cancelled the order is given back to the buyer, and the order stays cancelled', async () => {
+    const order = await placeOrder(gateway, productId, 1);
+    const payment = await startAlipay(gateway, order);
+    expect((await act(order, 'cancel', { reason: 'buyer asked to cancel' })).status).toBe(200);
+    // The buyer still scans the QR they had open and pays.
+    await completeInSandbox(e2e.stack.sandbox, payment.merchantReference);
+    const returned = await eventually('the payment to be refunded at Alipay', async () => {
+      const [p] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(payment.merchantReference)}`)).body.items;
+      return p?.state === 'TRADE_CLOSED' ? p : undefined;
+    });
+    expect(returned.state).toBe('TRADE_CLOSED');
+    expect((await getOrder(gateway, order)).body.status).toBe('cancelled');
+    await eventually('the sale and its reversal in the ledger', async () => ((await db.transfersOfOrder(order.id)) === 2 ? true : undefined));
+    expect((await audit(order)).map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual(['refund_unwanted_payment system', 'cancel mei@ops.example']);
   });
 
   it('the audit log cannot be edited or trimmed, even with database access', async () => {

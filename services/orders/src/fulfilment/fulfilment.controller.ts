@@ -118,7 +118,12 @@ const PAYABLE = fromStatesInto('paid');
 export class FulfilmentController {
   private readonly log = new Logger(FulfilmentController.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly fulfilment: Fulfilment) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: Outbox,
+    private readonly fulfilment: Fulfilment,
+    private readonly rpc: TypedRpc,
+  ) {}
 
   /**
    * Payment confirmed → `paid`, then `delivered` (or `paid_awaiting_stock`), all in one
@@ -163,11 +168,12 @@ export class FulfilmentController {
     const to = evt.full ? 'refunded' : 'partially_refunded';
     const changed = await this.outbox.withEvents<{ id: string }>(
       this.db,
-      `UPDATE orders SET status = $2 WHERE id = $1 AND status = ANY($3) RETURNING id`,
-      [evt.orderId, to, fromStatesInto(to)],
+      `UPDATE orders SET status = $2 WHERE id = $1 AND status = ANY($3) AND attempt_id = $4 RETURNING id`,
+      [evt.orderId, to, fromStatesInto(to), evt.attemptId],
       [{ pattern: patternOfEvent(OrderRefundedSchema), data: create(OrderRefundedSchema, { orderId: evt.orderId, refundId: evt.refundId, full: evt.full }), opts: { eventId: eventIdFor(`order-refund:${evt.refundId}`) } }],
     );
-    if (changed.length === 0) this.log.warn({ orderId: evt.orderId, refundId: evt.refundId, to }, 'refund recorded by payments; the order was already there or cannot move there');
+    // Not the order's own payment (a returned extra payment), or already there: the order stays.
+    if (changed.length === 0) this.log.log({ orderId: evt.orderId, refundId: evt.refundId, to }, 'refund recorded by payments; the order does not change');
   }
 
   /** Keys came back on the shelf: orders waiting for this product may now be served. */
@@ -181,15 +187,25 @@ export class FulfilmentController {
     await this.fulfilment.deliverWaiting(evt.productId);
   }
 
-  /** The order was paid before: the same attempt again is a replay; another attempt is a double payment. */
+  /**
+   * A payment the order cannot take. The same attempt again is a replay: nothing to do. Any
+   * other — a second payment of a paid order, or a payment of a cancelled one — is money the
+   * buyer must get back: it is refunded through its channel (once, keyed by its attempt), and the
+   * event is retried until payments has taken the refund on.
+   */
   private async alreadyPaid(em: EntityManager, evt: PaymentSucceeded): Promise<void> {
     const rows: { status: string; attempt_id: string | null }[] = await em.query('SELECT status, attempt_id FROM orders WHERE id = $1', [evt.orderId]);
     if (rows.length === 0) throw new AppError('ORDER.NOT_FOUND', `payment for unknown order ${evt.orderId}`, 404);
-    if (rows[0].attempt_id && rows[0].attempt_id !== evt.attemptId) {
-      // Refunding the extra payment belongs to payments (a later issue); until then it must be seen.
-      this.log.warn({ orderId: evt.orderId, keptAttempt: rows[0].attempt_id, extraAttempt: evt.attemptId, channel: evt.channel }, 'order paid twice: the extra payment needs a refund');
-    }
+    const o = rows[0];
+    if (o.attempt_id === evt.attemptId) return;
+    const reason = o.attempt_id ? 'the order was paid twice: this payment is returned' : `the order was ${o.status} when this payment arrived`;
+    const r = await this.rpc.call(PaymentsService.method.refundOrder, { orderId: evt.orderId, attemptId: evt.attemptId, refundId: `unwanted:${evt.attemptId}`, reason, actor: 'system' });
+    // The provider has not settled it yet: the event comes back and asks again (same refund id).
+    if (r.status === 'pending') throw new AppError('REFUND.PENDING', `refund of payment ${evt.attemptId} is pending at the provider`, 503, true);
+    await em.query(`INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ('system', 'refund_unwanted_payment', $1, $2, $3)`, [evt.orderId, reason, `refund of ${evt.channel} payment ${evt.attemptId}: ${r.status}`]);
+    this.log.warn({ orderId: evt.orderId, keptAttempt: o.attempt_id, extraAttempt: evt.attemptId, channel: evt.channel, refund: r.status }, 'payment the order cannot take: refunded');
   }
+
 }
 
 /** The safety net: retries waiting orders now and then, whatever events were seen, and refunds those that waited too long. */

@@ -39,7 +39,7 @@ export class RefundController {
 
   @MessagePattern(patternOfMethod(PaymentsService.method.refundOrder))
   async refund(@Payload() req: RefundOrderRequest) {
-    if (!isUuid(req.orderId)) throw notFound('PAYMENT.NOT_FOUND', 'no payment for this order');
+    if (!isUuid(req.orderId) || (req.attemptId && !isUuid(req.attemptId))) throw notFound('PAYMENT.NOT_FOUND', 'no payment for this order');
     if (!/^[\w:.-]{1,64}$/.test(req.refundId)) throw badRequest('REFUND.INVALID_ID', 'refundId must be 1 to 64 letters, digits or _ : . -');
     const refund = await this.db.transaction(async (em) => {
       const [prior] = await queryRows<RefundRow>(em, 'SELECT id, attempt_id, order_id, amount_minor, currency, status, failure, reason FROM refunds WHERE id = $1 FOR UPDATE', [req.refundId]);
@@ -49,8 +49,9 @@ export class RefundController {
         `SELECT a.id, a.channel, a.provider, a.merchant_reference, a.provider_reference, a.amount_minor, a.currency, i.seller_id,
                 COALESCE((SELECT sum(r.amount_minor) FROM refunds r WHERE r.attempt_id = a.id AND r.status <> 'failed'), 0) AS refunded
          FROM attempts a JOIN intents i ON i.id = a.intent_id
-         WHERE a.order_id = $1 AND a.status IN ('succeeded', 'partially_refunded', 'refunded') ORDER BY a.paid_at LIMIT 1 FOR UPDATE OF a`,
-        [req.orderId],
+         WHERE a.order_id = $1 AND a.status IN ('succeeded', 'partially_refunded', 'refunded') AND ($2::uuid IS NULL OR a.id = $2)
+         ORDER BY a.paid_at LIMIT 1 FOR UPDATE OF a`,
+        [req.orderId, req.attemptId || null],
       );
       if (!a) throw notFound('PAYMENT.NOT_FOUND', 'this order has no payment to refund');
       const left = BigInt(a.amount_minor) - BigInt(a.refunded);
