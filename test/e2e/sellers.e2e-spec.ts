@@ -159,6 +159,19 @@ describe('consignment sellers', () => {
     expect(listed.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'save10', percentOff: 10, used: 2, usageLimit: 2 }), expect.objectContaining({ code: 'MINUS3', used: 1 })]));
   });
 
+  it('a product sold only in some countries refuses buyers elsewhere, and asks buyers who do not say', async () => {
+    const created = await request(gateway, 'POST', '/api/v1/seller/products', { token: alice.apiKey, body: { title: 'CN only', price: { minor: 600 }, countries: ['CN', 'hk'] } });
+    const pid = created.body.id;
+    await request(gateway, 'POST', `/api/v1/seller/products/${pid}/keys`, { token: alice.apiKey, body: { keys: [key('CN'), key('CN')] } });
+    const buy = (country?: string) => request(gateway, 'POST', '/api/v1/orders', { body: { productId: pid, quantity: 1, email: buyerEmail(), ...(country ? { country } : {}) } });
+    const none = await buy();
+    expect([none.status, none.body.error?.code]).toEqual([400, 'ORDER.COUNTRY_REQUIRED']);
+    const us = await buy('US');
+    expect([us.status, us.body.error?.code]).toEqual([403, 'PRODUCT.NOT_SOLD_IN_COUNTRY']);
+    expect((await buy('hk')).status).toBe(201);
+    expect(await productStock(gateway, alice, pid)).toMatchObject({ stock: 1, reserved: 1 });
+  });
+
   it('rotates the API key: the new key works, the old one stops at once', async () => {
     const old = alice.apiKey;
     expect((await request(gateway, 'GET', `/api/v1/seller/products/${productId}`, { token: old })).status).toBe(200);

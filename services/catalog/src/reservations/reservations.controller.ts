@@ -18,7 +18,7 @@ import { assertUuid } from '../products/products.controller';
 
 interface Reserved {
   seller_id: string; title: string; unit_price: string; currency: string; min_quantity: number; max_quantity: number; got: string; expires_at: Date;
-  per_buyer_limit: number; watch_stock: boolean; existing: boolean; discount_minor: string; coupon_code: string | null;
+  per_buyer_limit: number; watch_stock: boolean; existing: boolean; countries: string[]; discount_minor: string; coupon_code: string | null;
 }
 
 /**
@@ -77,7 +77,7 @@ export class ReservationsController {
     const ttl = req.ttlSeconds > 0n ? Number(req.ttlSeconds) : this.config.RESERVATION_TTL_SECONDS;
     const rows: Reserved[] = await db.query(
       `WITH p AS (
-         SELECT id, seller_id, title, currency, min_quantity, max_quantity, per_buyer_limit,
+         SELECT id, seller_id, title, currency, min_quantity, max_quantity, per_buyer_limit, countries,
                 low_stock_threshold > 0 AND NOT low_stock_alerted AS watch_stock,
                 -- The highest volume tier the quantity reaches, else the list price.
                 COALESCE((SELECT (t->>'unitPriceMinor')::bigint FROM jsonb_array_elements(wholesale) t
@@ -87,6 +87,7 @@ export class ReservationsController {
        picked AS (
          SELECT k.id FROM card_keys k WHERE k.product_id = $1 AND k.status = 'available'
            AND NOT EXISTS (SELECT 1 FROM existing) AND $2 BETWEEN (SELECT min_quantity FROM p) AND (SELECT max_quantity FROM p)
+           AND (cardinality((SELECT countries FROM p)) = 0 OR $5::text = ANY (COALESCE((SELECT countries FROM p), '{}'::text[])))
          ORDER BY k.id LIMIT $2 FOR UPDATE SKIP LOCKED),
        upd AS (
          UPDATE card_keys k SET status = 'reserved', order_id = $3, reserved_until = now() + make_interval(secs => $4)
@@ -97,17 +98,21 @@ export class ReservationsController {
          WHERE (SELECT count(*) FROM picked) = $2
          ON CONFLICT (order_id) DO NOTHING RETURNING expires_at)
        SELECT p.seller_id, p.title, COALESCE((SELECT unit_price_minor FROM reservations WHERE order_id = $3), p.unit_price) AS unit_price, p.currency,
-              p.min_quantity, p.max_quantity, p.per_buyer_limit, p.watch_stock,
+              p.min_quantity, p.max_quantity, p.per_buyer_limit, p.watch_stock, p.countries,
               COALESCE((SELECT quantity FROM existing), (SELECT count(*) FROM picked)) AS got,
               COALESCE((SELECT expires_at FROM res), (SELECT expires_at FROM reservations WHERE order_id = $3)) AS expires_at,
               EXISTS (SELECT 1 FROM existing) AS existing,
               COALESCE((SELECT discount_minor FROM reservations WHERE order_id = $3), 0) AS discount_minor,
               (SELECT coupon_code FROM reservations WHERE order_id = $3) AS coupon_code
        FROM p`,
-      [req.productId, req.quantity, req.orderId, ttl],
+      [req.productId, req.quantity, req.orderId, ttl, req.country.toUpperCase()],
     );
     if (rows.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product on sale');
     const r = rows[0];
+    if (r.countries.length > 0 && !r.existing && !r.countries.includes(req.country.toUpperCase())) {
+      if (!req.country) throw badRequest('ORDER.COUNTRY_REQUIRED', `this product is sold only in ${r.countries.join(', ')}: say which country you buy from`, { countries: r.countries });
+      throw new AppError('PRODUCT.NOT_SOLD_IN_COUNTRY', `this product is not sold in ${req.country.toUpperCase()}`, 403, false, { countries: r.countries });
+    }
     if (req.quantity < r.min_quantity || req.quantity > r.max_quantity) {
       throw badRequest('ORDER.INVALID_QUANTITY', `quantity must be between ${r.min_quantity} and ${r.max_quantity}`, { min: r.min_quantity, max: r.max_quantity });
     }

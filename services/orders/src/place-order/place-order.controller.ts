@@ -38,7 +38,7 @@ export class PlaceOrderController {
       if (replay) return replay;
     }
     const orderId = randomUUID();
-    const reserved = await this.rpc.call(CatalogService.method.reserveKeys, { orderId, productId: req.productId, quantity: req.quantity, ttlSeconds: BigInt(this.config.ORDER_TTL_SECONDS), couponCode: req.couponCode.trim() });
+    const reserved = await this.rpc.call(CatalogService.method.reserveKeys, { orderId, productId: req.productId, quantity: req.quantity, ttlSeconds: BigInt(this.config.ORDER_TTL_SECONDS), couponCode: req.couponCode.trim(), country: req.country });
     const total = reserved.total!;
     const passwordHash = req.queryPassword ? await hashQueryPassword(req.queryPassword) : null;
     try {
