@@ -172,6 +172,35 @@ describe('consignment sellers', () => {
     expect(await productStock(gateway, alice, pid)).toMatchObject({ stock: 1, reserved: 1 });
   });
 
+  it('a loop key is sold again and again, one per order, until the seller withdraws it', async () => {
+    const created = await request(gateway, 'POST', '/api/v1/seller/products', { token: alice.apiKey, body: { title: 'Shared account', price: { minor: 300 } } });
+    const pid = created.body.id;
+    const code = key('LOOP');
+    const imported = await request(gateway, 'POST', `/api/v1/seller/products/${pid}/keys`, { token: alice.apiKey, body: { keys: [code], loop: true } });
+    expect(imported.body).toMatchObject({ imported: 1 });
+    expect((await request(gateway, 'GET', `/api/v1/products/${pid}`)).body).toMatchObject({ loop: true, stock: 1 });
+
+    const buy = (quantity = 1) => request(gateway, 'POST', '/api/v1/orders', { body: { productId: pid, quantity, email: buyerEmail() } });
+    const two = await buy(2);
+    expect([two.status, two.body.error?.code]).toEqual([400, 'ORDER.INVALID_QUANTITY']);
+    const orders = await Promise.all([buy(), buy(), buy()]);
+    expect(orders.map((o) => o.status)).toEqual([201, 201, 201]);
+    const first = { ...orders[0].body, productId: pid, quantity: 1 };
+    const payment = await request(gateway, 'POST', `/api/v1/orders/${first.id}/payments`, { token: first.accessToken, body: { channel: 'alipay' } });
+    await request(e2e.stack.sandbox, 'POST', `/control/payments/alipay/${encodeURIComponent(payment.body.merchantReference)}/complete`, { body: { outcome: 'success' } });
+    const delivered = await eventually('the loop order to be delivered', async () => {
+      const r = await request(gateway, 'GET', `/api/v1/orders/${first.id}`, { token: first.accessToken });
+      return r.body.status === 'delivered' ? r.body : undefined;
+    });
+    expect(delivered.keys).toEqual([code]);
+    expect(await productStock(gateway, alice, pid)).toMatchObject({ stock: 1, reserved: 2, sold: 1 });
+
+    const [batch] = (await request(gateway, 'GET', `/api/v1/seller/products/${pid}/batches`, { token: alice.apiKey })).body.items;
+    expect(batch).toMatchObject({ imported: 1, available: 1, sold: 1 });
+    expect((await request(gateway, 'DELETE', `/api/v1/seller/products/${pid}/batches/${batch.batchId}`, { token: alice.apiKey })).body.withdrawn).toBe(1);
+    expect((await buy()).body.error?.code).toBe('PRODUCT.INSUFFICIENT_STOCK');
+  });
+
   it('rotates the API key: the new key works, the old one stops at once', async () => {
     const old = alice.apiKey;
     expect((await request(gateway, 'GET', `/api/v1/seller/products/${productId}`, { token: old })).status).toBe(200);

@@ -11,12 +11,13 @@ import { LowStockAlerts } from './card-keys/low-stock';
 import { Coupons } from './coupons/coupons';
 import { CouponsController } from './coupons/coupons.controller';
 import { Coupons1733200000000 } from './migrations/1733200000000-coupons';
+import { LoopKeys1733400000000 } from './migrations/1733400000000-loop-keys';
 import { ProductsController } from './products/products.controller';
 import { ReservationsController } from './reservations/reservations.controller';
 import { SellersController } from './sellers/sellers.controller';
 
 const controllers = [SellersController, ProductsController, ImportKeysController, ReservationsController, CouponsController];
-const migrations = [...messagingMigrations, CatalogInit1732500000000, SellerInventory1733100000000, Coupons1733200000000];
+const migrations = [...messagingMigrations, CatalogInit1732500000000, SellerInventory1733100000000, Coupons1733200000000, LoopKeys1733400000000];
 
 @Module({})
 export class AppModule {

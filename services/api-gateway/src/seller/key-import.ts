@@ -10,11 +10,17 @@ export const MAX_KEYS = 5000;
  * skipped), or CSV. In CSV, `column` names the header column holding the keys; without it there
  * is no header and each row's first field is the key. Quoted fields may hold commas and newlines.
  */
+const loop = z.boolean().optional();
 const importBody = z.union([
-  z.object({ keys: z.array(z.string().min(1).max(1000)).min(1).max(MAX_KEYS) }).strict(),
-  z.object({ text: z.string().min(1).max(5_000_000) }).strict(),
-  z.object({ csv: z.string().min(1).max(5_000_000), column: z.string().min(1).max(100).optional() }).strict(),
+  z.object({ keys: z.array(z.string().min(1).max(1000)).min(1).max(MAX_KEYS), loop }).strict(),
+  z.object({ text: z.string().min(1).max(5_000_000), loop }).strict(),
+  z.object({ csv: z.string().min(1).max(5_000_000), column: z.string().min(1).max(100).optional(), loop }).strict(),
 ]);
+
+/** Whether the import holds loop keys (`"loop": true`): each sold again and again, one per order. */
+export function isLoopImport(body: unknown): boolean {
+  return parseInput(importBody, body).loop === true;
+}
 
 export function keysFromImport(body: unknown): string[] {
   const b = parseInput(importBody, body);

@@ -5,7 +5,7 @@ import { CatalogService, OrdersService, SettlementService, type Coupon, type Pro
 import { TypedRpc } from '@cardshop/messaging';
 import { badRequest, OpsGuard, parseInput } from '@cardshop/platform';
 import { publicMoney, publicOrder, publicProduct } from '../shared/public-shapes';
-import { keysFromImport } from './key-import';
+import { isLoopImport, keysFromImport } from './key-import';
 import { SellerAuth } from './seller-auth';
 
 const actionBody = z.object({ reason: z.string().max(2000).optional() }).strict();
@@ -177,7 +177,7 @@ export class SellerController {
   async importKeys(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
     const sellerId = await this.auth.seller(req);
     const keys = keysFromImport(body);
-    const r = await this.rpc.call(CatalogService.method.importKeys, { sellerId, productId: id, keys }, { timeoutMs: 30000 });
+    const r = await this.rpc.call(CatalogService.method.importKeys, { sellerId, productId: id, keys, loop: isLoopImport(body) }, { timeoutMs: 30000 });
     return { batchId: r.batchId, imported: r.imported, duplicates: r.duplicates };
   }
 

@@ -11,7 +11,7 @@ export function publicProduct(p: Product, detail = false) {
   if (!detail) return base;
   return {
     ...base, description: p.description, minQuantity: p.minQuantity, maxQuantity: p.maxQuantity, countries: p.countries,
-    perBuyerLimit: p.perBuyerLimit, wholesale: p.wholesale.map((t) => ({ fromQuantity: t.fromQuantity, price: publicMoney(t.unitPrice) })),
+    perBuyerLimit: p.perBuyerLimit, loop: p.loop, wholesale: p.wholesale.map((t) => ({ fromQuantity: t.fromQuantity, price: publicMoney(t.unitPrice) })),
   };
 }
 

@@ -47,10 +47,10 @@ export class ImportKeysController {
     const fingerprints = unique.map((k) => this.cipher.fingerprint(k));
     const imported = await this.db.transaction(async (em) => {
       const rows: unknown[] = await em.query(
-        `INSERT INTO card_keys (product_id, batch_id, secret, fingerprint)
-         SELECT $1, $2, s, f FROM unnest($3::bytea[], $4::bytea[]) AS t(s, f)
+        `INSERT INTO card_keys (product_id, batch_id, secret, fingerprint, loop)
+         SELECT $1, $2, s, f, $5 FROM unnest($3::bytea[], $4::bytea[]) AS t(s, f)
          ON CONFLICT (product_id, fingerprint) DO NOTHING RETURNING id`,
-        [req.productId, batchId, secrets, fingerprints],
+        [req.productId, batchId, secrets, fingerprints, req.loop],
       );
       await em.query('INSERT INTO key_batches (id, product_id, imported, duplicates) VALUES ($1, $2, $3, $4)', [batchId, req.productId, rows.length, keys.length - rows.length]);
       // New stock re-arms the low-stock alert once the product is above its threshold again.
@@ -75,7 +75,9 @@ export class ImportKeysController {
     const rows: BatchRow[] = await this.db.query(
       `SELECT b.id, b.imported, b.duplicates, b.created_at,
          count(*) FILTER (WHERE k.status = 'available') AS available, count(*) FILTER (WHERE k.status = 'reserved') AS reserved,
-         count(*) FILTER (WHERE k.status = 'sold') AS sold, count(*) FILTER (WHERE k.status = 'withdrawn') AS withdrawn
+         count(*) FILTER (WHERE k.status = 'sold')
+           + (SELECT count(*) FROM reservations r JOIN card_keys lk ON lk.id = r.loop_key_id WHERE lk.batch_id = b.id AND r.status = 'sold') AS sold,
+         count(*) FILTER (WHERE k.status = 'withdrawn') AS withdrawn
        FROM key_batches b LEFT JOIN card_keys k ON k.batch_id = b.id
        WHERE b.product_id = $1 GROUP BY b.id ORDER BY b.created_at DESC, b.id LIMIT 500`,
       [req.productId],

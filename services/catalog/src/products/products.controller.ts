@@ -14,7 +14,7 @@ import { badRequest, notFound, isUuid, queryRows } from '@cardshop/platform';
 interface ProductRow {
   id: string; seller_id: string; title: string; description: string; price_minor: string; currency: string;
   min_quantity: number; max_quantity: number; countries: string[]; stock: string; per_buyer_limit: number;
-  wholesale: StoredTier[]; low_stock_threshold: number; active: boolean;
+  wholesale: StoredTier[]; low_stock_threshold: number; active: boolean; loop: boolean;
 }
 
 /** A volume price as stored in `products.wholesale`. */
@@ -22,14 +22,17 @@ export interface StoredTier { fromQuantity: number; unitPriceMinor: string }
 
 const PRODUCT_COLUMNS = `p.id, p.seller_id, p.title, p.description, p.price_minor, p.currency, p.min_quantity, p.max_quantity, p.countries,
   p.per_buyer_limit, p.wholesale, p.low_stock_threshold, p.active,
-  (SELECT count(*) FROM card_keys k WHERE k.product_id = p.id AND k.status = 'available') AS stock`;
+  -- Two counts, each along its own partial index (regular keys, loop keys).
+  (SELECT count(*) FROM card_keys k WHERE k.product_id = p.id AND k.status = 'available' AND NOT k.loop)
+    + (SELECT count(*) FROM card_keys k WHERE k.product_id = p.id AND k.status = 'available' AND k.loop) AS stock,
+  EXISTS (SELECT 1 FROM card_keys k WHERE k.product_id = p.id AND k.status = 'available' AND k.loop) AS loop`;
 
 const toProduct = (r: ProductRow) =>
   create(ProductSchema, {
     id: r.id, sellerId: r.seller_id, title: r.title, description: r.description,
     price: { minorAmount: BigInt(r.price_minor), currency: r.currency },
     stock: Number(r.stock), minQuantity: r.min_quantity, maxQuantity: r.max_quantity, countries: r.countries,
-    perBuyerLimit: r.per_buyer_limit, lowStockThreshold: r.low_stock_threshold, active: r.active,
+    perBuyerLimit: r.per_buyer_limit, lowStockThreshold: r.low_stock_threshold, active: r.active, loop: r.loop,
     wholesale: r.wholesale.map((t) => ({ fromQuantity: t.fromQuantity, unitPrice: { minorAmount: BigInt(t.unitPriceMinor), currency: r.currency } })),
   });
 
@@ -174,6 +177,14 @@ export class ProductsController {
     const owned: unknown[] = rows.length ? rows : await this.db.query('SELECT 1 FROM products WHERE id = $1 AND seller_id = $2', [req.productId, req.sellerId]);
     if (owned.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product for this seller');
     const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    return create(GetProductStockResponseSchema, { productId: req.productId, stock: n('available'), reserved: n('reserved'), sold: n('sold') });
+    // Loop keys stay on the shelf: what they sold and hold is counted from the reservations.
+    const [loop]: { reserved: string; sold: string }[] = await this.db.query(
+      `SELECT COALESCE(sum(quantity) FILTER (WHERE status = 'reserved'), 0) AS reserved, COALESCE(sum(quantity) FILTER (WHERE status = 'sold'), 0) AS sold
+       FROM reservations WHERE product_id = $1 AND loop_key_id IS NOT NULL`,
+      [req.productId],
+    );
+    return create(GetProductStockResponseSchema, {
+      productId: req.productId, stock: n('available'), reserved: n('reserved') + Number(loop.reserved), sold: n('sold') + Number(loop.sold),
+    });
   }
 }

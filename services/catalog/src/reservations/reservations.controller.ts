@@ -18,7 +18,7 @@ import { assertUuid } from '../products/products.controller';
 
 interface Reserved {
   seller_id: string; title: string; unit_price: string; currency: string; min_quantity: number; max_quantity: number; got: string; expires_at: Date;
-  per_buyer_limit: number; watch_stock: boolean; existing: boolean; countries: string[]; discount_minor: string; coupon_code: string | null;
+  per_buyer_limit: number; watch_stock: boolean; existing: boolean; countries: string[]; loop: boolean; discount_minor: string; coupon_code: string | null;
 }
 
 /**
@@ -84,22 +84,28 @@ export class ReservationsController {
                           WHERE (t->>'fromQuantity')::int <= $2 ORDER BY (t->>'fromQuantity')::int DESC LIMIT 1), price_minor) AS unit_price
          FROM products WHERE id = $1 AND active),
        existing AS (SELECT quantity FROM reservations WHERE order_id = $3),
+       eligible AS (
+         SELECT NOT EXISTS (SELECT 1 FROM existing) AND $2 BETWEEN p.min_quantity AND p.max_quantity
+                AND (cardinality(p.countries) = 0 OR $5::text = ANY (p.countries)) AS yes FROM p),
+       -- A loop product sells its oldest loop key, one per order, and locks no key row.
+       loopk AS (SELECT k.id FROM card_keys k WHERE k.product_id = $1 AND k.status = 'available' AND k.loop ORDER BY k.id LIMIT 1),
        picked AS (
-         SELECT k.id FROM card_keys k WHERE k.product_id = $1 AND k.status = 'available'
-           AND NOT EXISTS (SELECT 1 FROM existing) AND $2 BETWEEN (SELECT min_quantity FROM p) AND (SELECT max_quantity FROM p)
-           AND (cardinality((SELECT countries FROM p)) = 0 OR $5::text = ANY (COALESCE((SELECT countries FROM p), '{}'::text[])))
+         SELECT k.id FROM card_keys k WHERE k.product_id = $1 AND k.status = 'available' AND NOT k.loop
+           AND (SELECT yes FROM eligible) AND NOT EXISTS (SELECT 1 FROM loopk)
          ORDER BY k.id LIMIT $2 FOR UPDATE SKIP LOCKED),
+       enough AS (SELECT (SELECT count(*) FROM picked) = $2 OR ((SELECT yes FROM eligible) AND EXISTS (SELECT 1 FROM loopk) AND $2 = 1) AS yes),
        upd AS (
          UPDATE card_keys k SET status = 'reserved', order_id = $3, reserved_until = now() + make_interval(secs => $4)
          FROM picked WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = $2 RETURNING k.id),
        res AS (
-         INSERT INTO reservations (order_id, product_id, quantity, unit_price_minor, currency, expires_at)
-         SELECT $3, p.id, $2, p.unit_price, p.currency, now() + make_interval(secs => $4) FROM p
-         WHERE (SELECT count(*) FROM picked) = $2
+         INSERT INTO reservations (order_id, product_id, quantity, unit_price_minor, currency, expires_at, loop_key_id)
+         SELECT $3, p.id, $2, p.unit_price, p.currency, now() + make_interval(secs => $4), (SELECT id FROM loopk) FROM p
+         WHERE (SELECT yes FROM enough)
          ON CONFLICT (order_id) DO NOTHING RETURNING expires_at)
        SELECT p.seller_id, p.title, COALESCE((SELECT unit_price_minor FROM reservations WHERE order_id = $3), p.unit_price) AS unit_price, p.currency,
               p.min_quantity, p.max_quantity, p.per_buyer_limit, p.watch_stock, p.countries,
-              COALESCE((SELECT quantity FROM existing), (SELECT count(*) FROM picked)) AS got,
+              COALESCE((SELECT quantity FROM existing), CASE WHEN EXISTS (SELECT 1 FROM loopk) THEN LEAST($2, 1) ELSE (SELECT count(*) FROM picked) END) AS got,
+              EXISTS (SELECT 1 FROM loopk) AS loop,
               COALESCE((SELECT expires_at FROM res), (SELECT expires_at FROM reservations WHERE order_id = $3)) AS expires_at,
               EXISTS (SELECT 1 FROM existing) AS existing,
               COALESCE((SELECT discount_minor FROM reservations WHERE order_id = $3), 0) AS discount_minor,
@@ -113,6 +119,7 @@ export class ReservationsController {
       if (!req.country) throw badRequest('ORDER.COUNTRY_REQUIRED', `this product is sold only in ${r.countries.join(', ')}: say which country you buy from`, { countries: r.countries });
       throw new AppError('PRODUCT.NOT_SOLD_IN_COUNTRY', `this product is not sold in ${req.country.toUpperCase()}`, 403, false, { countries: r.countries });
     }
+    if (r.loop && req.quantity !== 1 && !r.existing) throw badRequest('ORDER.INVALID_QUANTITY', 'this product sells one (loop) key per order', { min: 1, max: 1 });
     if (req.quantity < r.min_quantity || req.quantity > r.max_quantity) {
       throw badRequest('ORDER.INVALID_QUANTITY', `quantity must be between ${r.min_quantity} and ${r.max_quantity}`, { min: r.min_quantity, max: r.max_quantity });
     }
@@ -151,10 +158,13 @@ export class ReservationsController {
     assertUuid(req.orderId, 'order');
     return this.db.transaction(async (em) => {
       const rows: { product_id: string; quantity: number; seller_id: string; status: string; sold: string }[] = await em.query(
-        `WITH r AS (UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' RETURNING product_id, quantity, status),
+        `WITH r AS (UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' RETURNING product_id, quantity, status, loop_key_id),
          k AS (UPDATE card_keys SET status = 'sold', sold_at = now(), reserved_until = NULL WHERE order_id = $1 AND status = 'reserved' RETURNING id),
          cur AS (SELECT product_id, quantity, status FROM r UNION ALL SELECT product_id, quantity, status FROM reservations WHERE order_id = $1 AND NOT EXISTS (SELECT 1 FROM r))
-         SELECT cur.product_id, cur.quantity, cur.status, p.seller_id, (SELECT count(*) FROM k) AS sold FROM cur JOIN products p ON p.id = cur.product_id`,
+         SELECT cur.product_id, cur.quantity, cur.status, p.seller_id,
+                -- A loop key is sold to the order without leaving the shelf.
+                CASE WHEN (SELECT loop_key_id FROM r) IS NOT NULL THEN (SELECT quantity FROM r) ELSE (SELECT count(*) FROM k) END AS sold
+         FROM cur JOIN products p ON p.id = cur.product_id`,
         [req.orderId],
       );
       let r = rows[0];
@@ -173,13 +183,18 @@ export class ReservationsController {
   /** Sells a released reservation's quantity from the shelf, all or nothing, oldest keys first. */
   private async sellFromStock<T extends { product_id: string; quantity: number; status: string; sold: string }>(em: EntityManager, orderId: string, r: T): Promise<T> {
     const rows: { sold: string }[] = await em.query(
-      `WITH picked AS (
-         SELECT id FROM card_keys WHERE product_id = $2 AND status = 'available' ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED),
+      `WITH loopk AS (SELECT id FROM card_keys WHERE product_id = $2 AND status = 'available' AND loop ORDER BY id LIMIT 1),
+       picked AS (
+         SELECT id FROM card_keys WHERE product_id = $2 AND status = 'available' AND NOT loop AND NOT EXISTS (SELECT 1 FROM loopk)
+         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED),
+       enough AS (SELECT (SELECT count(*) FROM picked) = $3 OR (EXISTS (SELECT 1 FROM loopk) AND $3 = 1) AS yes),
        k AS (
          UPDATE card_keys k SET status = 'sold', order_id = $1, sold_at = now(), reserved_until = NULL
          FROM picked WHERE k.id = picked.id AND (SELECT count(*) FROM picked) = $3 RETURNING k.id),
-       res AS (UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'released' AND (SELECT count(*) FROM picked) = $3 RETURNING order_id)
-       SELECT (SELECT count(*) FROM k) AS sold, (SELECT count(*) FROM res) AS res`,
+       res AS (
+         UPDATE reservations SET status = 'sold', loop_key_id = (SELECT id FROM loopk)
+         WHERE order_id = $1 AND status = 'released' AND (SELECT yes FROM enough) RETURNING order_id)
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM res) THEN $3 ELSE 0 END AS sold`,
       [orderId, r.product_id, r.quantity],
     );
     const sold = Number(rows[0].sold);
@@ -193,7 +208,14 @@ export class ReservationsController {
   /** Decrypts the keys sold to an order; callers (orders) check that the buyer owns the order. */
   @MessagePattern(patternOfMethod(CatalogService.method.revealKeys))
   async reveal(@Payload() req: RevealKeysRequest) {
-    const rows: { secret: Buffer }[] = await this.db.query(`SELECT secret FROM card_keys WHERE order_id = $1 AND status = 'sold' ORDER BY id`, [req.orderId]);
+    const rows: { secret: Buffer }[] = await this.db.query(
+      `SELECT secret FROM (
+         SELECT id, secret FROM card_keys WHERE order_id = $1 AND status = 'sold'
+         UNION ALL
+         SELECT k.id, k.secret FROM reservations r JOIN card_keys k ON k.id = r.loop_key_id WHERE r.order_id = $1 AND r.status = 'sold') s
+       ORDER BY id`,
+      [req.orderId],
+    );
     return create(RevealKeysResponseSchema, { keys: rows.map((r) => this.cipher.decrypt(r.secret)) });
   }
 

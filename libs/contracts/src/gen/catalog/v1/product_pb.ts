@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file catalog/v1/product.proto.
  */
 export const file_catalog_v1_product: GenFile = /*@__PURE__*/
-  fileDesc("ChhjYXRhbG9nL3YxL3Byb2R1Y3QucHJvdG8SCmNhdGFsb2cudjEirwIKB1Byb2R1Y3QSCgoCaWQYASABKAkSEQoJc2VsbGVyX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEh8KBXByaWNlGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBXN0b2NrGAYgASgFEhQKDG1pbl9xdWFudGl0eRgHIAEoBRIUCgxtYXhfcXVhbnRpdHkYCCABKAUSEQoJY291bnRyaWVzGAkgAygJEhcKD3Blcl9idXllcl9saW1pdBgKIAEoBRIsCgl3aG9sZXNhbGUYCyADKAsyGS5jYXRhbG9nLnYxLldob2xlc2FsZVRpZXISGwoTbG93X3N0b2NrX3RocmVzaG9sZBgMIAEoBRIOCgZhY3RpdmUYDSABKAgiTAoNV2hvbGVzYWxlVGllchIVCg1mcm9tX3F1YW50aXR5GAEgASgFEiQKCnVuaXRfcHJpY2UYAiABKAsyEC5jb21tb24udjEuTW9uZXliBnByb3RvMw", [file_common_v1_money]);
+  fileDesc("ChhjYXRhbG9nL3YxL3Byb2R1Y3QucHJvdG8SCmNhdGFsb2cudjEivQIKB1Byb2R1Y3QSCgoCaWQYASABKAkSEQoJc2VsbGVyX2lkGAIgASgJEg0KBXRpdGxlGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEh8KBXByaWNlGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBXN0b2NrGAYgASgFEhQKDG1pbl9xdWFudGl0eRgHIAEoBRIUCgxtYXhfcXVhbnRpdHkYCCABKAUSEQoJY291bnRyaWVzGAkgAygJEhcKD3Blcl9idXllcl9saW1pdBgKIAEoBRIsCgl3aG9sZXNhbGUYCyADKAsyGS5jYXRhbG9nLnYxLldob2xlc2FsZVRpZXISGwoTbG93X3N0b2NrX3RocmVzaG9sZBgMIAEoBRIOCgZhY3RpdmUYDSABKAgSDAoEbG9vcBgOIAEoCCJMCg1XaG9sZXNhbGVUaWVyEhUKDWZyb21fcXVhbnRpdHkYASABKAUSJAoKdW5pdF9wcmljZRgCIAEoCzIQLmNvbW1vbi52MS5Nb25leWIGcHJvdG8z", [file_common_v1_money]);
 
 /**
  * Product is a card-key listing as buyers see it: what it is, what one key costs and how many
@@ -112,6 +112,13 @@ export type Product = Message<"catalog.v1.Product"> & {
    * @generated from field: bool active = 13;
    */
   active: boolean;
+
+  /**
+   * Whether it sells a loop key (one code, again and again, one per order).
+   *
+   * @generated from field: bool loop = 14;
+   */
+  loop: boolean;
 };
 
 /**
