@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { baseConfigSchema, loadConfig } from '@cardshop/platform';
 
+/** Deploy files pass optional settings as empty strings: empty means not set. */
+const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
+
 export const ordersConfigSchema = baseConfigSchema.extend({
   /** Signs buyer access tokens (HMAC-SHA256); 32+ random bytes, base64. */
   ACCESS_TOKEN_SECRET: z.string().min(32, 'at least 32 characters'),
@@ -18,9 +21,9 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   LOOKUP_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
   LOOKUP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   /** Where delivery emails go out (e.g. smtp://user:pass@relay:587); unset: no email. */
-  SMTP_URL: z.string().url().optional(),
+  SMTP_URL: z.preprocess(blankIsUnset, z.string().url().optional()),
   /** Dev and test stacks: run a capture SMTP server on this port and send to it (mailbox on /ops). */
-  SMTP_CAPTURE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_CAPTURE_PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(65535).optional()),
   MAIL_FROM: z.string().min(3).default('Cardshop <no-reply@cardshop.local>'),
   /** An order paid after expiry that finds no keys for this long is refunded automatically. */
   AWAITING_STOCK_REFUND_AFTER_SECONDS: z.coerce.number().int().min(1).default(86400),
