@@ -20,14 +20,14 @@ import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
 const controllers = [PlaceOrderController, GetOrderController, FulfilmentController, DeliveryEmailController, OpsActionsController];
-const migrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001, RefundRequests1733300000002];
+export const ordersMigrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001, RefundRequests1733300000002];
 
 @Module({})
 export class AppModule {
   static forRoot(config: OrdersConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations }), ServiceMessagingModule.forRoot(config)],
+      imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations: ordersMigrations }), ServiceMessagingModule.forRoot(config)],
       controllers,
       providers: [
         { provide: ORDERS_CONFIG, useValue: config },
