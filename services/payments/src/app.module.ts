@@ -7,11 +7,13 @@ import { PAYMENTS_CONFIG, type PaymentsConfig } from './payments.config';
 import { ManualPaymentController } from './manual-payment/manual-payment.controller';
 import { RefundController } from './refund/refund.controller';
 import { Refunds1733300000000 } from './migrations/1733300000000-refunds';
+import { AttemptPolls1733400000000 } from './migrations/1733400000000-attempt-polls';
+import { PollAttempts } from './poll-attempts/poll-attempts.service';
 import { PaymentsOps } from './payments.ops';
 import { StartPaymentController } from './start-payment/start-payment.controller';
 
 const controllers = [StartPaymentController, ConfirmPaymentController, ManualPaymentController, RefundController];
-const migrations = [...messagingMigrations, PaymentsInit1732500000000, Refunds1733300000000];
+const migrations = [...messagingMigrations, PaymentsInit1732500000000, Refunds1733300000000, AttemptPolls1733400000000];
 
 @Module({})
 export class AppModule {
@@ -20,7 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations }), ServiceMessagingModule.forRoot(config)],
       controllers,
-      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }, PaymentsOps],
+      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }, PaymentsOps, PollAttempts],
     };
   }
 }

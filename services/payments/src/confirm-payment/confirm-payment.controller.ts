@@ -36,7 +36,7 @@ export class ConfirmPaymentController {
            ON CONFLICT DO NOTHING RETURNING 1),
          prev AS (SELECT id, status FROM attempts WHERE provider = $1 AND merchant_reference = $3 FOR UPDATE),
          upd AS (
-           UPDATE attempts a SET status = 'succeeded', provider_reference = $4, paid_at = to_timestamp($5 / 1000.0)
+           UPDATE attempts a SET status = 'succeeded', provider_reference = $4, paid_at = to_timestamp($5 / 1000.0), next_poll_at = NULL
            FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status NOT IN ('succeeded', 'refunded', 'partially_refunded') AND EXISTS (SELECT 1 FROM logged)
            RETURNING a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent, prev.status AS was)
          SELECT EXISTS (SELECT 1 FROM logged) AS logged, EXISTS (SELECT 1 FROM prev) AS known, upd.* FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
@@ -65,7 +65,7 @@ export class ConfirmPaymentController {
   async onFailed(@Payload() evt: ProviderPaymentFailed, @Ctx() ctx: JetStreamContext) {
     await this.inbox.runOnce(this.db, ctx, async (em) => {
       const rows: { id: string; order_id: string; channel: string; traceparent: string | null }[] = await queryRows(em, 
-        `UPDATE attempts SET status = 'failed', failure = $3 WHERE provider = $1 AND merchant_reference = $2 AND status IN ('pending', 'requires_action')
+        `UPDATE attempts SET status = 'failed', failure = $3, next_poll_at = NULL WHERE provider = $1 AND merchant_reference = $2 AND status IN ('pending', 'requires_action')
          RETURNING id, order_id, channel, traceparent`,
         [evt.provider, evt.merchantReference, JSON.stringify(evt.failure ?? {})],
       );

@@ -104,11 +104,15 @@ export class StartPaymentController {
         `WITH i AS (
            INSERT INTO intents (id, order_id, amount_minor, currency, seller_id) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (order_id) DO UPDATE SET status = intents.status RETURNING id)
-         INSERT INTO attempts (id, intent_id, order_id, channel, provider, merchant_reference, status, amount_minor, currency, provider_reference, next_action, failure, risk_decision_id, traceparent)
-         SELECT $6, i.id, $2, $7, $8, $9, $10, $3, $4, $11, $12, $13, $14, $15 FROM i
+         INSERT INTO attempts (id, intent_id, order_id, channel, provider, merchant_reference, status, amount_minor, currency, provider_reference, next_action, failure, risk_decision_id, traceparent,
+                               next_poll_at)
+         SELECT $6, i.id, $2, $7, $8, $9, $10, $3, $4, $11, $12, $13, $14, $15,
+                -- A waiting attempt is asked about at its provider in case the notification is lost.
+                CASE WHEN $10 IN ('pending', 'requires_action') THEN now() + make_interval(secs => $16) END FROM i
          RETURNING ${ATTEMPT_COLUMNS}`,
         [randomUUID(), a.req.orderId, amount.minorAmount, amount.currency, a.req.sellerId, a.attemptId, a.channel, a.provider, a.merchantReference, a.status,
-          a.providerReference ?? null, a.nextAction ? Buffer.from(a.nextAction) : null, a.failure ? JSON.stringify(a.failure) : null, a.riskDecisionId || null, currentTraceparent() ?? null],
+          a.providerReference ?? null, a.nextAction ? Buffer.from(a.nextAction) : null, a.failure ? JSON.stringify(a.failure) : null, a.riskDecisionId || null, currentTraceparent() ?? null,
+          this.config.POLL_SCHEDULE_SECONDS[0]],
       );
       return create(StartPaymentResponseSchema, { attempt: toAttempt(rows[0]) });
     } catch (e) {
