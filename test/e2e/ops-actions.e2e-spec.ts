@@ -107,12 +107,26 @@ describe('ops actions on orders, audited', () => {
     expect((await audit(order)).map((e: { action: string }) => e.action)).toEqual(['refund', 'refund']);
   });
 
-  it('a payment that arrives after ops cancelled the order is given back to the buyer, and the order stays cancelled', async () => {
+  it('cancelling an order closes its QR at Alipay: the buyer can no longer pay it', async () => {
     const order = await placeOrder(gateway, productId, 1);
     const payment = await startAlipay(gateway, order);
-    expect((await act(order, 'cancel', { reason: 'buyer asked to cancel' })).status).toBe(200);
-    // The buyer still scans the QR they had open and pays.
+    expect((await act(order, 'cancel', { reason: 'duplicate order' })).status).toBe(200);
+    await eventually('the trade to be closed at Alipay', async () => {
+      const [p] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(payment.merchantReference)}`)).body.items;
+      return p?.state === 'TRADE_CLOSED' ? p : undefined;
+    });
+    const pay = await request(e2e.stack.sandbox, 'POST', `/control/payments/alipay/${encodeURIComponent(payment.merchantReference)}/complete`, { body: { outcome: 'success' } });
+    expect(pay.status).toBeGreaterThanOrEqual(400);
+    expect((await getOrder(gateway, order)).body.status).toBe('cancelled');
+  });
+
+  it('a buyer who paid just before ops cancelled (the notification lost) gets the money back, and the order stays cancelled', async () => {
+    await request(e2e.stack.sandbox, 'POST', '/control/notifications', { body: { provider: 'alipay', mode: 'drop', count: 1 } });
+    const order = await placeOrder(gateway, productId, 1);
+    const payment = await startAlipay(gateway, order);
     await completeInSandbox(e2e.stack.sandbox, payment.merchantReference);
+    expect((await act(order, 'cancel', { reason: 'buyer asked to cancel' })).status).toBe(200);
+    // Closing it fails (it is paid); payments asks Alipay at once, confirms it, and orders has it refunded.
     const returned = await eventually('the payment to be refunded at Alipay', async () => {
       const [p] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(payment.merchantReference)}`)).body.items;
       return p?.state === 'TRADE_CLOSED' ? p : undefined;
