@@ -24,6 +24,7 @@ const env = { DATABASE_URL: url.toString(), DATABASE_ADMIN_URL: pg.adminUrl, NAT
 step('contracts are up to date and buf lint passes', run(process.execPath, ['tools/contracts/generate.mjs', '--check']) === 0);
 step('lint (ESLint, Nx module boundaries)', run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.']) === 0);
 step('type check', run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']) === 0);
+step('deploy/ manifests render and hold every service', run(process.execPath, ['tools/deploy/validate.mjs']) === 0);
 
 const projects = (process.env.TEST_SUITES ?? 'unit,int,e2e,browser').split(',');
 let passed = 0;
