@@ -107,6 +107,24 @@ describe('ops actions on orders, audited', () => {
     expect((await audit(order)).map((e: { action: string }) => e.action)).toEqual(['refund', 'refund']);
   });
 
+  it('refunds part of a payment, once per Idempotency-Key, then the rest: partially_refunded, then refunded', async () => {
+    const { order } = await buyAndDeliver(e2e.stack, productId, 1);
+    const part = (minor: number, key?: string) =>
+      request(gateway, 'POST', `/api/v1/ops/orders/${order.id}/refund`, {
+        token: e2e.stack.opsToken, body: { reason: 'one key did not work', amount: { minor } }, headers: { 'x-ops-actor': 'mei', ...(key ? { 'idempotency-key': key } : {}) },
+      });
+    expect((await part(500)).body.error?.code).toBe('OPS.IDEMPOTENCY_KEY_REQUIRED');
+    const first = await part(500, `part-${order.id.slice(0, 8)}-a`);
+    expect([first.status, first.body.order.status]).toEqual([200, 'delivered']);
+    await orderReaches(gateway, order, 'partially_refunded');
+    // The same key again: the same refund, no money moves twice.
+    expect((await part(500, `part-${order.id.slice(0, 8)}-a`)).status).toBe(200);
+    expect((await part(1001, `part-${order.id.slice(0, 8)}-b`)).body.error?.code).toBe('REFUND.EXCEEDS_PAYMENT');
+    expect((await part(1000, `part-${order.id.slice(0, 8)}-c`)).status).toBe(200);
+    await orderReaches(gateway, order, 'refunded');
+    await eventually('the sale and both refunds in the ledger', async () => ((await db.transfersOfOrder(order.id)) === 3 ? true : undefined));
+  });
+
   it('cancelling an order closes its QR at Alipay: the buyer can no longer pay it', async () => {
     const order = await placeOrder(gateway, productId, 1);
     const payment = await startAlipay(gateway, order);

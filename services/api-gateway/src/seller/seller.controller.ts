@@ -9,6 +9,10 @@ import { isLoopImport, keysFromImport } from './key-import';
 import { SellerAuth } from './seller-auth';
 
 const actionBody = z.object({ reason: z.string().max(2000).optional() }).strict();
+const refundBody = z.object({
+  reason: z.string().max(2000).optional(),
+  amount: z.object({ minor: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), currency: z.string().regex(/^[A-Za-z]{3,4}$/).optional() }).strict().optional(),
+}).strict();
 
 /** Who is acting, from `X-Ops-Actor` (required on every ops action). */
 function opsActor(req: Request): string {
@@ -97,10 +101,16 @@ export class OpsApiController {
     return this.orderAction(id, 'cancel', body, req);
   }
 
+  /** All that is left of the payment, or `amount` (with an `Idempotency-Key`: the same key refunds once). */
   @Post('orders/:id/refund')
   @HttpCode(200)
-  refund(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
-    return this.orderAction(id, 'refund', body, req);
+  async refund(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+    const b = parseInput(refundBody, body ?? {});
+    const r = await this.rpc.call(OrdersService.method.runOpsAction, {
+      orderId: id, action: 'refund', actor: opsActor(req), reason: b.reason ?? '', idempotencyKey: req.header('idempotency-key') ?? '',
+      amount: b.amount ? { minorAmount: BigInt(b.amount.minor), currency: (b.amount.currency ?? '').toUpperCase() } : undefined,
+    });
+    return { order: publicOrder(r.order!), outcome: r.outcome };
   }
 
   private async orderAction(id: string, action: string, body: unknown, req: Request) {

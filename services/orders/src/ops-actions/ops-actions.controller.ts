@@ -50,7 +50,7 @@ export class OpsActionsController {
       return await this.db.transaction(async (em) => {
         const [o]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [req.orderId]);
         if (!o) throw notFound('ORDER.NOT_FOUND', 'no such order');
-        const { outcome, keys } = await this.perform(em, req.action, o, actor, reason);
+        const { outcome, keys } = await this.perform(em, req, o, actor, reason);
         await em.query('INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ($1, $2, $3, $4, $5)', [actor, req.action, o.id, reason, outcome]);
         const [now]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [o.id]);
         return create(RunOpsActionResponseSchema, { order: toOrder(now), outcome, keys });
@@ -65,7 +65,8 @@ export class OpsActionsController {
     }
   }
 
-  private async perform(em: EntityManager, action: string, o: OrderRow, actor: string, reason: string): Promise<{ outcome: string; keys?: string[] }> {
+  private async perform(em: EntityManager, req: RunOpsActionRequest, o: OrderRow, actor: string, reason: string): Promise<{ outcome: string; keys?: string[] }> {
+    const action = req.action;
     switch (action) {
       case 'mark_paid': {
         if (!fromStatesInto('paid').includes(o.status)) throw conflict('ORDER.NOT_PAYABLE', `the order is ${o.status}; only an unpaid or expired order can be marked paid`);
@@ -91,7 +92,10 @@ export class OpsActionsController {
       }
       case 'refund': {
         if (!REFUNDABLE.includes(o.status)) throw conflict('ORDER.NOT_REFUNDABLE', `the order is ${o.status}: there is no payment to refund`);
-        const r = await this.rpc.call(PaymentsService.method.refundOrder, { orderId: o.id, refundId: `ops:${o.id}`, reason, actor });
+        const key = req.idempotencyKey.trim();
+        if (req.amount && !key) throw badRequest('OPS.IDEMPOTENCY_KEY_REQUIRED', 'a partial refund needs an Idempotency-Key, so that asking twice refunds once');
+        if (key && !/^[\w.-]{1,48}$/.test(key)) throw badRequest('OPS.INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 48 letters, digits, _ . or -');
+        const r = await this.rpc.call(PaymentsService.method.refundOrder, { orderId: o.id, refundId: key ? `ops:${key}` : `ops:${o.id}`, reason, actor, amount: req.amount });
         if (r.status === 'failed') throw conflict('REFUND.DECLINED', `the provider declined the refund: ${r.failure?.cause ?? 'no reason given'}`, { failure: r.failure });
         // A waiting order must not be delivered on restock once its money is on the way back.
         await em.query('UPDATE orders SET refund_requested_at = COALESCE(refund_requested_at, now()) WHERE id = $1', [o.id]);
