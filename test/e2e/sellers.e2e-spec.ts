@@ -211,12 +211,18 @@ describe('consignment sellers', () => {
     expect((await request(gateway, 'GET', `/api/v1/seller/products/${productId}`, { token: alice.apiKey })).status).toBe(200);
   });
 
-  it('a dump of the catalog schema holds no plaintext card key', async () => {
+  it('a delivered key: its seller may look at it (audited), another seller may not, and a dump of the catalog schema holds it in no plaintext', async () => {
     const secret = key('DUMPCHECK');
     const dumpProduct = await request(gateway, 'POST', '/api/v1/seller/products', { token: alice.apiKey, body: { title: 'Dump check', price: { minor: 500 } } });
     await request(gateway, 'POST', `/api/v1/seller/products/${dumpProduct.body.id}/keys`, { token: alice.apiKey, body: { keys: [secret] } });
     const delivered = await buyAndDeliver(e2e.stack, dumpProduct.body.id, 1);
     expect(delivered.delivered.keys).toEqual([secret]);
+    // The seller may look at the keys of their own order, audited; another seller may not.
+    const asSeller = (token: string) => request(gateway, 'GET', `/api/v1/seller/orders/${delivered.order.id}/keys?reason=buyer%20ticket`, { token });
+    expect((await asSeller(alice.apiKey)).body.keys).toEqual([secret]);
+    expect((await asSeller(bob.apiKey)).status).toBe(404);
+    const log = await request(gateway, 'GET', `/api/v1/ops/audit?orderId=${delivered.order.id}`, { token: e2e.stack.opsToken });
+    expect(log.body.items).toEqual([expect.objectContaining({ actor: `seller:${alice.id}`, action: 'reveal_keys', reason: 'buyer ticket' })]);
     const dump = execFileSync('pg_dump', ['--dbname', e2e.stack.databaseUrl, '--schema', 'catalog', '--data-only'], { maxBuffer: 256 << 20 }).toString('utf8');
     expect(dump).toContain('card_keys');
     expect(dump).not.toContain(secret);

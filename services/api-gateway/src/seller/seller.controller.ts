@@ -249,6 +249,14 @@ export class SellerController {
     return { items: r.coupons.map(publicCoupon) };
   }
 
+  /** The keys delivered to an order of one of the seller's products, for support; every look is audited. */
+  @Get('orders/:id/keys')
+  async orderKeys(@Param('id') id: string, @Query('reason') reason: string | undefined, @Req() req: Request) {
+    const sellerId = await this.auth.seller(req);
+    const r = await this.rpc.call(OrdersService.method.runOpsAction, { orderId: id, action: 'reveal_keys', actor: `seller:${sellerId}`, sellerId, reason: (reason ?? '').slice(0, 2000) });
+    return { orderId: id, keys: r.keys };
+  }
+
   /** A new API key, shown only here; the old one stops working at once, on every gateway. */
   @Post('api-key/rotate')
   @HttpCode(201)

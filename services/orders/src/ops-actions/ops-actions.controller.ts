@@ -25,7 +25,7 @@ const REFUNDABLE = fromStatesInto('refunded');
  *   and the order is delivered as after any payment;
  * - resend_delivery: the delivery email again;
  * - cancel: an unpaid order; its keys and coupon use go back (`OrderCancelled`);
- * - reveal_keys: the delivered keys, to ops;
+ * - reveal_keys: the delivered keys, to ops, or to the seller of the order's product;
  * - refund: all that is left of the payment goes back through its channel (once per order).
  */
 @Controller()
@@ -46,10 +46,12 @@ export class OpsActionsController {
     if (NEEDS_REASON.has(req.action) && !reason) throw badRequest('OPS.REASON_REQUIRED', `${req.action} needs a reason`);
     if (reason.length > 2000) throw badRequest('OPS.REASON_TOO_LONG', 'reason must be at most 2000 characters');
     if (!isUuid(req.orderId)) throw notFound('ORDER.NOT_FOUND', 'no such order');
+    if (req.sellerId && req.action !== 'reveal_keys') throw badRequest('OPS.NOT_FOR_SELLERS', 'sellers may only look at the keys of their own orders');
     try {
       return await this.db.transaction(async (em) => {
         const [o]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [req.orderId]);
-        if (!o) throw notFound('ORDER.NOT_FOUND', 'no such order');
+        // A seller sees only orders of their own products; another's answers like a missing one.
+        if (!o || (req.sellerId && o.seller_id !== req.sellerId)) throw notFound('ORDER.NOT_FOUND', 'no such order');
         const { outcome, keys } = await this.perform(em, req, o, actor, reason);
         await em.query('INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ($1, $2, $3, $4, $5)', [actor, req.action, o.id, reason, outcome]);
         const [now]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [o.id]);
