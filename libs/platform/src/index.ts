@@ -9,3 +9,4 @@ export * from './ops';
 export * from './http';
 export * from './tokens';
 export * from './platform.module';
+export * from './scheduling/periodic-task';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { queryRows } from '@cardshop/platform';
+import { PeriodicTask, queryRows } from '@cardshop/platform';
 import { DataSource } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import { OrderExpiredSchema, patternOfEvent } from '@cardshop/contracts';
@@ -10,21 +10,18 @@ import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 /** Expires unpaid orders past their deadline; `OrderExpired` makes the catalog release the keys. */
 @Injectable()
 export class ExpireOrdersService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = new Logger(ExpireOrdersService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task: PeriodicTask;
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep().catch((e) => { this.log.error({ err: e }, 'expiry sweep failed'); return 0; }).finally(() => (this.running = undefined));
-    }, this.config.EXPIRY_SWEEP_MS);
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, @Inject(ORDERS_CONFIG) config: OrdersConfig) {
+    this.task = new PeriodicTask('expiry sweep', config.EXPIRY_SWEEP_MS, () => this.sweep(), new Logger(ExpireOrdersService.name));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One batch; returns how many orders expired. Safe with several instances (row locks, SKIP LOCKED). */

@@ -8,7 +8,7 @@ import {
   PaymentRefundedSchema, PaymentsService, PaymentSucceededSchema, type KeysImported, type KeysReleased, type PaymentRefunded, type PaymentSucceeded,
 } from '@cardshop/contracts';
 import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
-import { AppError, queryRows } from '@cardshop/platform';
+import { AppError, PeriodicTask, queryRows } from '@cardshop/platform';
 import { fromStatesInto } from '../order-state/order-state';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
@@ -211,21 +211,18 @@ export class FulfilmentController {
 /** The safety net: retries waiting orders now and then, whatever events were seen, and refunds those that waited too long. */
 @Injectable()
 export class WaitingStockRetry implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = new Logger(WaitingStockRetry.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task: PeriodicTask;
 
-  constructor(private readonly fulfilment: Fulfilment, @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.pass().catch((e) => { this.log.error({ err: e }, 'retrying orders waiting for stock failed'); return 0; }).finally(() => (this.running = undefined));
-    }, this.config.STOCK_RETRY_MS);
+  constructor(private readonly fulfilment: Fulfilment, @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig) {
+    this.task = new PeriodicTask('retrying orders waiting for stock', config.STOCK_RETRY_MS, () => this.pass(), new Logger(WaitingStockRetry.name));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   private async pass(): Promise<number> {

@@ -6,7 +6,7 @@ import {
   patternOfEvent, PaymentProviderService, ProviderPaymentConfirmedSchema, ProviderPaymentFailedSchema, ProviderStatus, type QueryPaymentResponse,
 } from '@cardshop/contracts';
 import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
-import { queryRows } from '@cardshop/platform';
+import { PeriodicTask, queryRows } from '@cardshop/platform';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config';
 
 interface Due { id: string; provider: string; merchant_reference: string; polls: number; created_at: Date }
@@ -23,25 +23,23 @@ interface Due { id: string; provider: string; merchant_reference: string; polls:
 @Injectable()
 export class PollAttempts implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(PollAttempts.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: Outbox,
     private readonly rpc: TypedRpc,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.pollDue().catch((e) => { this.log.error({ err: e }, 'polling attempts failed'); return 0; }).finally(() => (this.running = undefined));
-    }, this.config.POLL_INTERVAL_MS);
+  ) {
+    this.task = new PeriodicTask('polling attempts', config.POLL_INTERVAL_MS, () => this.pollDue(), this.log);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass over due attempts; returns how many were asked about. */
