@@ -12,7 +12,7 @@ import { Outbox } from '@cardshop/messaging';
 import { badRequest, notFound } from '@cardshop/platform';
 import { CardKeyCipher } from './card-key.cipher';
 import { LowStockAlerts } from './low-stock';
-import { assertUuid } from '../products/products.controller';
+import { assertOwnProduct, assertUuid } from '../products/products.controller';
 
 export const MAX_KEYS_PER_IMPORT = 5000;
 
@@ -39,8 +39,7 @@ export class ImportKeysController {
     if (keys.length === 0) throw badRequest('KEYS.EMPTY', 'keys must hold at least one card key');
     if (keys.length > MAX_KEYS_PER_IMPORT) throw badRequest('KEYS.TOO_MANY', `at most ${MAX_KEYS_PER_IMPORT} keys per import`);
     if (keys.some((k) => k.length === 0 || k.length > 1000)) throw badRequest('KEYS.INVALID', 'each key must be 1 to 1000 characters');
-    const owned: unknown[] = await this.db.query('SELECT 1 FROM products WHERE id = $1 AND seller_id = $2', [req.productId, req.sellerId]);
-    if (owned.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product for this seller');
+    await assertOwnProduct(this.db, req.productId, req.sellerId);
     const batchId = randomUUID();
     const unique = [...new Set(keys)];
     const secrets = unique.map((k) => this.cipher.encrypt(k));
@@ -69,9 +68,7 @@ export class ImportKeysController {
 
   @MessagePattern(patternOfMethod(CatalogService.method.listKeyBatches))
   async list(@Payload() req: ListKeyBatchesRequest) {
-    assertUuid(req.productId, 'product');
-    const owned: unknown[] = await this.db.query('SELECT 1 FROM products WHERE id = $1 AND seller_id = $2', [req.productId, req.sellerId]);
-    if (owned.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product for this seller');
+    await assertOwnProduct(this.db, req.productId, req.sellerId);
     const rows: BatchRow[] = await this.db.query(
       `SELECT b.id, b.imported, b.duplicates, b.created_at,
          count(*) FILTER (WHERE k.status = 'available') AS available, count(*) FILTER (WHERE k.status = 'reserved') AS reserved,

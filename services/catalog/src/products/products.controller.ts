@@ -40,6 +40,13 @@ export function assertUuid(id: string, what: string): void {
   if (!isUuid(id)) throw notFound(`${what.toUpperCase()}.NOT_FOUND`, `no ${what} with id ${JSON.stringify(id).slice(0, 60)}`);
 }
 
+/** A seller acts only on their own products; another's answers exactly like a missing one. */
+export async function assertOwnProduct(db: Pick<DataSource, 'query'>, productId: string, sellerId: string): Promise<void> {
+  assertUuid(productId, 'product');
+  const owned: unknown[] = await db.query('SELECT 1 FROM products WHERE id = $1 AND seller_id = $2', [productId, sellerId]);
+  if (owned.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product for this seller');
+}
+
 const MAX_PRICE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function checkTitle(raw: string): string {
@@ -174,8 +181,8 @@ export class ProductsController {
        WHERE p.id = $1 AND p.seller_id = $2 GROUP BY k.status`,
       [req.productId, req.sellerId],
     );
-    const owned: unknown[] = rows.length ? rows : await this.db.query('SELECT 1 FROM products WHERE id = $1 AND seller_id = $2', [req.productId, req.sellerId]);
-    if (owned.length === 0) throw notFound('PRODUCT.NOT_FOUND', 'no such product for this seller');
+    // No key rows: the product may still be theirs, with nothing imported yet.
+    if (rows.length === 0) await assertOwnProduct(this.db, req.productId, req.sellerId);
     const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
     // Loop keys stay on the shelf: what they sold and hold is counted from the reservations.
     const [loop]: { reserved: string; sold: string }[] = await this.db.query(

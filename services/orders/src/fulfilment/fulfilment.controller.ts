@@ -9,6 +9,7 @@ import {
 } from '@cardshop/contracts';
 import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
 import { AppError, PeriodicTask, queryRows } from '@cardshop/platform';
+import { appendAudit } from '../audit/audit-log';
 import { fromStatesInto } from '../order-state/order-state';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
@@ -102,7 +103,7 @@ export class Fulfilment {
         const r = await this.rpc.call(PaymentsService.method.refundOrder, { orderId: o.id, refundId: `no-stock:${o.id}`, reason, actor: 'system' });
         const marked = r.status !== 'failed';
         if (marked) await em.query('UPDATE orders SET refund_requested_at = now() WHERE id = $1', [o.id]);
-        await em.query(`INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ('system', 'auto_refund', $1, $2, $3)`, [o.id, reason, `refund ${r.status}`]);
+        await appendAudit(em, { actor: 'system', action: 'auto_refund', orderId: o.id, reason, outcome: `refund ${r.status}` });
         return marked;
       });
       if (!more) break;
@@ -202,7 +203,7 @@ export class FulfilmentController {
     const r = await this.rpc.call(PaymentsService.method.refundOrder, { orderId: evt.orderId, attemptId: evt.attemptId, refundId: `unwanted:${evt.attemptId}`, reason, actor: 'system' });
     // The provider has not settled it yet: the event comes back and asks again (same refund id).
     if (r.status === 'pending') throw new AppError('REFUND.PENDING', `refund of payment ${evt.attemptId} is pending at the provider`, 503, true);
-    await em.query(`INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ('system', 'refund_unwanted_payment', $1, $2, $3)`, [evt.orderId, reason, `refund of ${evt.channel} payment ${evt.attemptId}: ${r.status}`]);
+    await appendAudit(em, { actor: 'system', action: 'refund_unwanted_payment', orderId: evt.orderId, reason, outcome: `refund of ${evt.channel} payment ${evt.attemptId}: ${r.status}` });
     this.log.warn({ orderId: evt.orderId, keptAttempt: o.attempt_id, extraAttempt: evt.attemptId, channel: evt.channel, refund: r.status }, 'payment the order cannot take: refunded');
   }
 

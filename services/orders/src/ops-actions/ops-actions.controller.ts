@@ -9,6 +9,7 @@ import {
 } from '@cardshop/contracts';
 import { Outbox, TypedRpc } from '@cardshop/messaging';
 import { AppError, badRequest, conflict, isUuid, notFound, queryRows } from '@cardshop/platform';
+import { appendAudit } from '../audit/audit-log';
 import { DeliveryEmails } from '../delivery-email/delivery-email';
 import { fromStatesInto } from '../order-state/order-state';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from '../order-row';
@@ -53,7 +54,7 @@ export class OpsActionsController {
         // A seller sees only orders of their own products; another's answers like a missing one.
         if (!o || (req.sellerId && o.seller_id !== req.sellerId)) throw notFound('ORDER.NOT_FOUND', 'no such order');
         const { outcome, keys } = await this.perform(em, req, o, actor, reason);
-        await em.query('INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ($1, $2, $3, $4, $5)', [actor, req.action, o.id, reason, outcome]);
+        await appendAudit(em, { actor, action: req.action, orderId: o.id, reason, outcome });
         const [now]: OrderRow[] = await em.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [o.id]);
         return create(RunOpsActionResponseSchema, { order: toOrder(now), outcome, keys });
       });
@@ -61,7 +62,7 @@ export class OpsActionsController {
       // A refused action is logged too (its own statement: the action's transaction rolled back).
       const code = (e as { code?: unknown }).code;
       if (typeof code === 'string' && code !== 'ORDER.NOT_FOUND') {
-        await this.db.query('INSERT INTO audit_log (actor, action, order_id, reason, outcome) VALUES ($1, $2, $3, $4, $5)', [actor, req.action, req.orderId, reason, `refused: ${code}`]);
+        await appendAudit(this.db, { actor, action: req.action, orderId: req.orderId, reason, outcome: `refused: ${code}` });
       }
       throw e;
     }

@@ -49,3 +49,25 @@ export function platformFee(total: bigint, bps: number): bigint {
   if (!Number.isInteger(bps) || bps < 0 || bps > 10_000) throw new AppError('LEDGER.INVALID_FEE', 'fee basis points must be an integer 0..10000', 422);
   return (total * BigInt(bps) + 5_000n) / 10_000n;
 }
+
+/**
+ * The checks every posting event passes before anything is posted: a positive amount in an
+ * upper-case currency code, and ids that can be parts of account ids (no ':', at most 100
+ * characters). Returns the amount and currency; throws a 422 naming the event and the field.
+ */
+export function checkedPosting(
+  kind: 'PAYMENT' | 'REFUND',
+  what: string,
+  amount: { minorAmount: bigint; currency: string } | undefined,
+  ids: Record<string, string>,
+): { total: bigint; currency: string } {
+  const total = amount?.minorAmount ?? 0n;
+  const currency = amount?.currency ?? '';
+  if (total <= 0n) throw new AppError('LEDGER.INVALID_AMOUNT', `${what} has a non-positive amount`, 422);
+  if (!/^[A-Z]{3,4}$/.test(currency)) throw new AppError('LEDGER.INVALID_CURRENCY', `${what} has currency ${JSON.stringify(currency)}`, 422);
+  for (const [name, v] of Object.entries(ids)) {
+    // ':' separates the parts of an account id, so it may not appear inside one.
+    if (!v || v.includes(':') || v.length > 100) throw new AppError(`LEDGER.INVALID_${kind}`, `${kind.toLowerCase()} event has an invalid ${name}`, 422);
+  }
+  return { total, currency };
+}

@@ -1,6 +1,6 @@
 import type { PaymentRefunded } from '@cardshop/contracts';
 import { AppError } from '@cardshop/platform';
-import { assertBalanced, platformFee, platformRevenue, providerClearing, sellerPending, type TransferDraft } from './ledger';
+import { assertBalanced, checkedPosting, platformFee, platformRevenue, providerClearing, sellerPending, type TransferDraft } from './ledger';
 
 /**
  * A refund reverses its share of the sale: the provider clearing account gives the money back,
@@ -8,13 +8,9 @@ import { assertBalanced, platformFee, platformRevenue, providerClearing, sellerP
  * on the refunded amount, computed as for the sale, so a full refund undoes the sale exactly).
  */
 export function refundTransfer(evt: PaymentRefunded, feeBps: number): TransferDraft {
-  const amount = evt.amount?.minorAmount ?? 0n;
-  const currency = evt.amount?.currency ?? '';
-  if (amount <= 0n) throw new AppError('LEDGER.INVALID_AMOUNT', `refund ${evt.refundId} has a non-positive amount`, 422);
-  if (!/^[A-Z]{3,4}$/.test(currency)) throw new AppError('LEDGER.INVALID_CURRENCY', `refund ${evt.refundId} has currency ${JSON.stringify(currency)}`, 422);
-  for (const [name, v] of [['refundId', evt.refundId], ['sellerId', evt.sellerId], ['channel', evt.channel]] as const) {
-    if (!v || (name !== 'refundId' && v.includes(':')) || v.length > 100) throw new AppError('LEDGER.INVALID_REFUND', `refund event has an invalid ${name}`, 422);
-  }
+  // The refund id names the transfer, not an account: it may hold ':'.
+  if (!evt.refundId || evt.refundId.length > 100) throw new AppError('LEDGER.INVALID_REFUND', 'refund event has an invalid refundId', 422);
+  const { total: amount, currency } = checkedPosting('REFUND', `refund ${evt.refundId}`, evt.amount, { sellerId: evt.sellerId, channel: evt.channel });
   const fee = platformFee(amount, feeBps);
   const entries = [
     { account: providerClearing(evt.channel, currency), amount: -amount },
