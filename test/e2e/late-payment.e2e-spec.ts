@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { buyerEmail, completeInSandbox, orderReaches, placeOrder, startAlipay, type PlacedOrder } from './support/checkout';
+import { buyerEmail, completeInSandbox, orderReaches, placeOrder, sandboxPayments, startAlipay, type PlacedOrder } from './support/checkout';
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
 import { eventually, request } from './support/http';
 import { createProduct, createSeller, importKeys, productStock, type Seller } from './support/seller';
@@ -37,13 +37,17 @@ describe('orders paid after they expired', () => {
     return { order, payment };
   }
 
+  /** Waits for the expired order's keys to be back on the shelf. */
+  const stockReturnsTo = (productId: string, stock: number) =>
+    eventually('the expired order to give its keys back', async () => ((await productStock(gateway, seller, productId)).stock === stock ? true : undefined));
+
   const keysOf = async (order: PlacedOrder) => (await orderReaches(gateway, order, 'delivered')).keys as string[];
 
   it('with keys still on the shelf: the late payment takes them and the order is delivered', async () => {
     const productId = await createProduct(gateway, seller, 'Late with stock');
     await importKeys(gateway, seller, productId, [key(), key()]);
     const { order, payment } = await expiredWithLivePayment(productId);
-    await eventually('the expired order to give its key back', async () => ((await productStock(gateway, seller, productId)).stock === 2 ? true : undefined));
+    await stockReturnsTo(productId, 2);
 
     await completeInSandbox(e2e.stack.sandbox, payment.merchantReference);
     expect(await keysOf(order)).toHaveLength(1);
@@ -54,7 +58,7 @@ describe('orders paid after they expired', () => {
     const productId = await createProduct(gateway, seller, 'Late without stock');
     await importKeys(gateway, seller, productId, [key()]);
     const late = await expiredWithLivePayment(productId);
-    await eventually('the expired order to give its key back', async () => ((await productStock(gateway, seller, productId)).stock === 1 ? true : undefined));
+    await stockReturnsTo(productId, 1);
 
     // Another buyer takes the only key and pays in time.
     const other = await placeOrder(gateway, productId, 1);
@@ -78,7 +82,7 @@ describe('orders paid after they expired', () => {
     const productId = await createProduct(gateway, seller, 'Late, never restocked');
     await importKeys(gateway, seller, productId, [key()]);
     const late = await expiredWithLivePayment(productId);
-    await eventually('the expired order to give its key back', async () => ((await productStock(gateway, seller, productId)).stock === 1 ? true : undefined));
+    await stockReturnsTo(productId, 1);
     const other = await placeOrder(gateway, productId, 1);
     await completeInSandbox(e2e.stack.sandbox, (await startAlipay(gateway, other)).merchantReference);
     await keysOf(other);
@@ -87,7 +91,7 @@ describe('orders paid after they expired', () => {
     await orderReaches(gateway, late.order, 'paid_awaiting_stock');
     const refunded = await orderReaches(gateway, late.order, 'refunded', (REFUND_AFTER_SECONDS + 30) * 1000);
     expect(refunded.keys).toBeUndefined();
-    const [atProvider] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(late.payment.merchantReference)}`)).body.items;
+    const [atProvider] = await sandboxPayments(e2e.stack.sandbox, late.payment.merchantReference);
     expect(atProvider.state).toBe('TRADE_CLOSED');
     const log = await request(gateway, 'GET', `/api/v1/ops/audit?orderId=${late.order.id}`, { token: e2e.stack.opsToken });
     expect(log.body.items).toEqual([expect.objectContaining({ actor: 'system', action: 'auto_refund', outcome: 'refund succeeded' })]);

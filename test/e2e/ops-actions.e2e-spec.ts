@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { buyAndDeliver, completeInSandbox, getOrder, orderReaches, placeOrder, startAlipay, type PlacedOrder } from './support/checkout';
+import { buyAndDeliver, completeInSandbox, getOrder, orderReaches, placeOrder, sandboxPayments, startAlipay, tradeReaches, type PlacedOrder } from './support/checkout';
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
 import { API_ERROR, eventually, request } from './support/http';
 import { startSse } from './support/sse';
@@ -97,7 +97,7 @@ describe('ops actions on orders, audited', () => {
     expect([refunded.status, refunded.body.outcome]).toEqual([200, expect.stringMatching(/^refund ops:.* succeeded \(1500 CNY\)$/)]);
     await orderReaches(gateway, order, 'refunded');
     await sse.done;
-    const [atProvider] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(payment.merchantReference)}`)).body.items;
+    const [atProvider] = await sandboxPayments(e2e.stack.sandbox, payment.merchantReference);
     expect(atProvider.state).toBe('TRADE_CLOSED');
     await eventually('the refund in the ledger', async () => ((await db.transferAccounts(order.id)).length === 6 ? true : undefined));
     // Asked again: the same refund, nothing moves twice.
@@ -129,10 +129,7 @@ describe('ops actions on orders, audited', () => {
     const order = await placeOrder(gateway, productId, 1);
     const payment = await startAlipay(gateway, order);
     expect((await act(order, 'cancel', { reason: 'duplicate order' })).status).toBe(200);
-    await eventually('the trade to be closed at Alipay', async () => {
-      const [p] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(payment.merchantReference)}`)).body.items;
-      return p?.state === 'TRADE_CLOSED' ? p : undefined;
-    });
+    await tradeReaches(e2e.stack.sandbox, payment.merchantReference, 'TRADE_CLOSED');
     const pay = await request(e2e.stack.sandbox, 'POST', `/control/payments/alipay/${encodeURIComponent(payment.merchantReference)}/complete`, { body: { outcome: 'success' } });
     expect(pay.status).toBeGreaterThanOrEqual(400);
     expect((await getOrder(gateway, order)).body.status).toBe('cancelled');
@@ -145,11 +142,7 @@ describe('ops actions on orders, audited', () => {
     await completeInSandbox(e2e.stack.sandbox, payment.merchantReference);
     expect((await act(order, 'cancel', { reason: 'buyer asked to cancel' })).status).toBe(200);
     // Closing it fails (it is paid); payments asks Alipay at once, confirms it, and orders has it refunded.
-    const returned = await eventually('the payment to be refunded at Alipay', async () => {
-      const [p] = (await request(e2e.stack.sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(payment.merchantReference)}`)).body.items;
-      return p?.state === 'TRADE_CLOSED' ? p : undefined;
-    });
-    expect(returned.state).toBe('TRADE_CLOSED');
+    await tradeReaches(e2e.stack.sandbox, payment.merchantReference, 'TRADE_CLOSED');
     expect((await getOrder(gateway, order)).body.status).toBe('cancelled');
     await eventually('the sale and its reversal in the ledger', async () => ((await db.transfersOfOrder(order.id)) === 2 ? true : undefined));
     expect((await audit(order)).map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual(['refund_unwanted_payment system', 'cancel mei@ops.example']);

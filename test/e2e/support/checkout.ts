@@ -54,6 +54,14 @@ export async function sandboxPayments(sandbox: string, merchantReference: string
   return r.body.items;
 }
 
+/** Resolves once the sandbox (as the provider) holds the payment in `state`, e.g. `TRADE_CLOSED`. */
+export function tradeReaches(sandbox: string, merchantReference: string, state: string): Promise<SandboxPayment> {
+  return eventually(`trade ${merchantReference} to be ${state} at the provider`, async () => {
+    const [p] = await sandboxPayments(sandbox, merchantReference);
+    return p?.state === state ? p : undefined;
+  });
+}
+
 /** Resolves once the adapter has answered `success` to the sandbox's notify. */
 export function notifyAcknowledged(sandbox: string, merchantReference: string): Promise<SandboxPayment> {
   return eventually(`the notify for ${merchantReference} to be acknowledged`, async () => {
