@@ -6,6 +6,7 @@ import { testDatabaseUrl } from '@cardshop/platform/testing';
 import { AlipaySandboxModule } from '../../src/alipay';
 import { AppModule } from '../../src/app.module';
 import { ControlModule } from '../../src/control';
+import { SandboxKitModule } from '../../src/kit';
 import { sandboxConfigSchema } from '../../src/sandbox.config';
 
 export interface RunningSandbox {
@@ -20,7 +21,14 @@ export interface RunningSandbox {
  * with `schema` the whole service as the stack runs it, its state kept in that schema.
  */
 export async function startSandbox(opts: { timeScale?: number; schema?: string } = {}): Promise<RunningSandbox> {
-  @Module({ imports: [ControlModule, AlipaySandboxModule.forRoot({ timeScale: opts.timeScale ?? 0.001 })] })
+  @Module({
+    imports: [
+      ControlModule,
+      SandboxKitModule.forRoot({ timeScale: opts.timeScale ?? 0.001 }),
+      AlipaySandboxModule.forRoot({ timeScale: opts.timeScale ?? 0.001 }),
+      // other providers
+    ],
+  })
   class SandboxTestModule {}
 
   const module = opts.schema
