@@ -26,7 +26,8 @@ export function adapterRpcController(provider: string): Type<unknown> {
       const expiresIn = req.expiresAtMs > 0n ? Math.max(60, Math.floor((Number(req.expiresAtMs) - Date.now()) / 1000)) : undefined;
       const r = await this.adapter.createPayment({
         merchantReference: req.merchantReference, amount: fromProtoMoney(req.amount), description: req.subject || req.merchantReference,
-        expiresInSeconds: expiresIn, buyer: { country: req.country, device: req.device },
+        expiresInSeconds: expiresIn, buyer: { country: req.country || undefined, device: req.device || undefined, ip: req.buyerIp || undefined },
+        channel: req.channel || undefined, returnUrl: req.returnUrl || undefined,
       });
       return create(CreatePaymentResponseSchema, {
         providerReference: r.providerReference ?? '', status: toProviderStatus(r.status), nextAction: toProtoNextAction(r.nextAction), failure: toProtoFailure(r.decline),

@@ -29,6 +29,10 @@ export interface CreatePaymentRequest {
   /** After this many seconds the provider closes the unpaid payment. */
   expiresInSeconds?: number;
   buyer?: { country?: string; device?: string; ip?: string };
+  /** The channel the buyer chose, one of `capabilities().channels` (matters for adapters serving several, e.g. `epay:wxpay`). */
+  channel?: string;
+  /** Where a redirect flow returns the buyer's browser to (UnionPay `frontUrl`, epay `return_url`). */
+  returnUrl?: string;
 }
 
 export interface CreatePaymentResult {
