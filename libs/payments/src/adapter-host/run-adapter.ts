@@ -6,6 +6,7 @@ import type { PaymentAdapter } from '../adapter-kit';
 import { adapterRpcController, PAYMENT_ADAPTER } from './adapter-rpc.controller';
 import { ADAPTER_PROVIDER, ExpectedPayments } from './expected-payments';
 import { WebhookController } from './webhook.controller';
+import { RedirectFormController } from './redirect-form.controller';
 import { WebhookLog } from './webhook-log';
 
 /** Adapters keep no state of their own yet, so they need neither DATABASE_URL nor DB_SCHEMA. */
@@ -18,7 +19,7 @@ export function adapterHostModule(provider: string, adapter: PaymentAdapter, con
   return {
     module: AdapterHostModule,
     imports: [PlatformModule.forRoot(config as never), ServiceMessagingModule.forRoot(config as never, { durable: false })],
-    controllers: [adapterRpcController(provider), WebhookController],
+    controllers: [adapterRpcController(provider), WebhookController, RedirectFormController],
     providers: [{ provide: PAYMENT_ADAPTER, useValue: adapter }, { provide: ADAPTER_PROVIDER, useValue: provider }, ExpectedPayments, WebhookLog],
   };
 }

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { create } from '@bufbuild/protobuf';
@@ -34,11 +34,22 @@ export class WebhookController {
     private readonly history: WebhookLog,
   ) {}
 
+  /** Some providers notify by GET with the fields in the query (epay); the adapter decides what it accepts. */
+  @Get(':provider')
+  @HttpCode(200)
+  receiveGet(@Param('provider') provider: string, @Req() req: RawBodyRequest<Request>, @Res() res: Response) {
+    return this.receive(provider, req, res);
+  }
+
   @Post(':provider')
   @HttpCode(200)
   async receive(@Param('provider') provider: string, @Req() req: RawBodyRequest<Request>, @Res() res: Response) {
     if (provider !== this.provider) return res.status(404).json({ error: { code: 'WEBHOOK.UNKNOWN_PROVIDER', message: 'no such webhook' } });
-    const raw = { headers: req.headers, rawBody: req.rawBody ?? Buffer.alloc(0), contentType: String(req.headers['content-type'] ?? '') };
+    const q = req.originalUrl.indexOf('?');
+    const raw = {
+      headers: req.headers, rawBody: req.rawBody ?? Buffer.alloc(0), contentType: String(req.headers['content-type'] ?? ''),
+      method: req.method, query: q >= 0 ? req.originalUrl.slice(q + 1) : '',
+    };
     let result: WebhookResult;
     try {
       result = await this.adapter.parseWebhook(raw, { expectedPayment: (ref) => this.expected.expectedPayment(ref) });

@@ -69,4 +69,13 @@ export interface PaymentAdapter {
    * // → { kind: 'payment', event: { eventId: 'alipay:2024…', status: 'succeeded', … }, ack: { status: 200, body: 'success', contentType: 'text/plain' } }
    */
   parseWebhook(raw: RawWebhookRequest, ctx: WebhookContext): Promise<WebhookResult>;
+
+  /**
+   * Optional, for providers whose redirect flow is a signed form the buyer's browser must POST
+   * (UnionPay `frontTransReq.do`): `createPayment` returns a `redirect` to the adapter's
+   * `GET /pay/<provider>?…` and this renders the auto-submitting HTML form from that query. The
+   * query carries only what the form posts (already signed); answer null when it does not verify.
+   * @example adapter.redirectForm(new URLSearchParams('f=…')) // → '<form method="post" action="https://gateway…/frontTransReq.do">…'
+   */
+  redirectForm?(query: URLSearchParams): string | null;
 }

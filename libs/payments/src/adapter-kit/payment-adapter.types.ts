@@ -96,6 +96,10 @@ export interface RawWebhookRequest {
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer;
   contentType: string;
+  /** `POST` unless said otherwise; some providers notify by GET (epay). */
+  method?: string;
+  /** The raw query string without `?` as received (epay's GET notify carries its fields here). */
+  query?: string;
 }
 
 /** What the webhook route must answer the provider, byte for byte. */
