@@ -5,10 +5,10 @@ export type AttemptState = 'pending' | 'requires_action' | 'succeeded' | 'failed
 
 export interface AttemptRow {
   id: string; order_id: string; channel: string; provider: string; merchant_reference: string; status: AttemptState;
-  amount_minor: string; currency: string; next_action: Buffer | null; failure: Failure | null; traceparent: string | null; intent_id: string;
+  amount_minor: string; currency: string; next_action: Buffer | null; failure: Failure | null; traceparent: string | null; intent_id: string; created_at: Date;
 }
 
-export const ATTEMPT_COLUMNS = 'id, order_id, channel, provider, merchant_reference, status, amount_minor, currency, next_action, failure, traceparent, intent_id';
+export const ATTEMPT_COLUMNS = 'id, order_id, channel, provider, merchant_reference, status, amount_minor, currency, next_action, failure, traceparent, intent_id, created_at';
 
 const STATUS: Record<AttemptState, AttemptStatus> = {
   pending: AttemptStatus.PENDING,
@@ -27,5 +27,6 @@ export function toAttempt(r: AttemptRow): PaymentAttempt {
     amount: { minorAmount: BigInt(r.amount_minor), currency: r.currency },
     nextAction: r.next_action ? fromBinary(NextActionSchema, r.next_action) : undefined,
     failure: r.failure ?? undefined,
+    createdAtMs: BigInt(r.created_at.getTime()),
   });
 }

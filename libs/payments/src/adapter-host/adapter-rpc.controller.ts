@@ -27,7 +27,7 @@ export function adapterRpcController(provider: string): Type<unknown> {
       const r = await this.adapter.createPayment({
         merchantReference: req.merchantReference, amount: fromProtoMoney(req.amount), description: req.subject || req.merchantReference,
         expiresInSeconds: expiresIn, buyer: { country: req.country || undefined, device: req.device || undefined, ip: req.buyerIp || undefined },
-        channel: req.channel || undefined, returnUrl: req.returnUrl || undefined,
+        channel: req.channel || undefined, returnUrl: req.returnUrl || undefined, createdAtMs: req.createdAtMs > 0n ? Number(req.createdAtMs) : undefined,
       });
       return create(CreatePaymentResponseSchema, {
         providerReference: r.providerReference ?? '', status: toProviderStatus(r.status), nextAction: toProtoNextAction(r.nextAction), failure: toProtoFailure(r.decline),
@@ -39,7 +39,7 @@ export function adapterRpcController(provider: string): Type<unknown> {
       // The adapter verifies the provider's amount against what we asked for, so fetch that first.
       const expected = await this.attempts.expectedPayment(req.merchantReference);
       if (!expected) throw notFound('PAYMENT.UNKNOWN_REFERENCE', `no attempt with reference ${req.merchantReference}`);
-      const r = await this.adapter.queryPayment({ merchantReference: req.merchantReference, amount: expected.amount });
+      const r = await this.adapter.queryPayment({ merchantReference: req.merchantReference, amount: expected.amount, createdAtMs: expected.createdAtMs });
       return create(QueryPaymentResponseSchema, {
         status: toProviderStatus(r.status), providerReference: r.providerReference ?? '', amount: r.amount ? toProtoMoney(r.amount) : undefined, failure: toProtoFailure(r.decline),
       });
@@ -47,14 +47,16 @@ export function adapterRpcController(provider: string): Type<unknown> {
 
     @MessagePattern(patternOfMethod(PaymentProviderService.method.cancelPayment, provider))
     async cancel(@Payload() req: CancelPaymentRequest) {
-      const r = await this.adapter.cancelPayment({ merchantReference: req.merchantReference });
+      const expected = await this.attempts.expectedPayment(req.merchantReference);
+      const r = await this.adapter.cancelPayment({ merchantReference: req.merchantReference, createdAtMs: expected?.createdAtMs });
       return create(CancelPaymentResponseSchema, { status: toProviderStatus(r.status) });
     }
 
     @MessagePattern(patternOfMethod(PaymentProviderService.method.refundPayment, provider))
     async refund(@Payload() req: RefundPaymentRequest) {
+      const expected = await this.attempts.expectedPayment(req.merchantReference);
       const r = await this.adapter.refundPayment({
-        merchantReference: req.merchantReference, providerReference: req.providerReference || undefined, refundReference: req.refundReference,
+        merchantReference: req.merchantReference, providerReference: req.providerReference || undefined, refundReference: req.refundReference, createdAtMs: expected?.createdAtMs,
         amount: fromProtoMoney(req.amount), reason: req.reason || undefined,
       });
       return create(RefundPaymentResponseSchema, { status: r.status, refundedTotal: r.refundedTotal ? toProtoMoney(r.refundedTotal) : undefined, failure: toProtoFailure(r.decline) });

@@ -13,6 +13,8 @@ export class ExpectedPayments {
 
   async expectedPayment(merchantReference: string): Promise<ExpectedPayment | null> {
     const r = await this.rpc.call(PaymentsService.method.getAttemptByReference, { provider: this.provider, merchantReference });
-    return r.attempt ? { merchantReference, amount: fromProtoMoney(r.attempt.amount) } : null;
+    if (!r.attempt) return null;
+    const createdAtMs = Number(r.attempt.createdAtMs);
+    return { merchantReference, amount: fromProtoMoney(r.attempt.amount), ...(createdAtMs > 0 ? { createdAtMs } : {}) };
   }
 }

@@ -33,6 +33,11 @@ export interface CreatePaymentRequest {
   channel?: string;
   /** Where a redirect flow returns the buyer's browser to (UnionPay `frontUrl`, epay `return_url`). */
   returnUrl?: string;
+  /**
+   * When the attempt was made (epoch ms); query, cancel and refund carry the same value later.
+   * UnionPay names a transaction by our reference plus this time (`txnTime`). Defaults to now.
+   */
+  createdAtMs?: number;
 }
 
 export interface CreatePaymentResult {
@@ -46,6 +51,8 @@ export interface CreatePaymentResult {
 export interface QueryPaymentRequest {
   merchantReference: string;
   providerReference?: string;
+  /** The `createdAtMs` the payment was created with, when the provider needs it to find it. */
+  createdAtMs?: number;
   /** The amount we asked for; a provider answer with another amount is a fault, not a status. */
   amount: Money;
 }
@@ -66,6 +73,7 @@ export interface PaymentSnapshot {
 export interface CancelPaymentRequest {
   merchantReference: string;
   providerReference?: string;
+  createdAtMs?: number;
 }
 
 export interface CancelPaymentResult {
@@ -77,6 +85,7 @@ export interface CancelPaymentResult {
 export interface RefundPaymentRequest {
   merchantReference: string;
   providerReference?: string;
+  createdAtMs?: number;
   /** Our idempotency key for this refund (Alipay `out_request_no`): retry with the same value. */
   refundReference: string;
   amount: Money;

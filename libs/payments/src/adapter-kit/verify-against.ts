@@ -4,6 +4,8 @@ import type { Money } from '../money';
 export interface ExpectedPayment {
   merchantReference: string;
   amount: Money;
+  /** When the attempt was made (epoch ms), as given to the provider at creation. */
+  createdAtMs?: number;
 }
 
 export type IntegrityMismatch = { field: 'merchantReference' | 'amount' | 'currency'; expected: string; actual: string };

@@ -51,7 +51,9 @@ export class StartPaymentController {
     if (!provider) throw new AppError('PAYMENT.NO_ADAPTER', `the router chose ${channel}, which no adapter serves`, 503, true);
     const attemptId = randomUUID();
     const merchantReference = `CS${attemptId.replace(/-/g, '')}`;
-    const base = { attemptId, req, channel, provider, merchantReference, riskDecisionId: risk.decisionId };
+    // The provider is told this time and the attempt row keeps it: UnionPay finds a payment by reference and time.
+    const createdAtMs = Date.now();
+    const base = { attemptId, req, channel, provider, merchantReference, riskDecisionId: risk.decisionId, createdAtMs };
 
     if (risk.decision === Decision.BLOCK || risk.decision === Decision.REVIEW) {
       const failure: Partial<Failure> = {
@@ -64,7 +66,8 @@ export class StartPaymentController {
     }
     const created = await this.rpc.call(
       PaymentProviderService.method.createPayment,
-      { provider, merchantReference, amount, subject: `Order ${req.orderId.slice(0, 8)}`, expiresAtMs: BigInt(Date.now() + this.config.PAYMENT_TTL_SECONDS * 1000), device: req.device, country: req.country },
+      { provider, merchantReference, amount, subject: `Order ${req.orderId.slice(0, 8)}`, expiresAtMs: BigInt(createdAtMs + this.config.PAYMENT_TTL_SECONDS * 1000), device: req.device, country: req.country,
+        channel, createdAtMs: BigInt(createdAtMs), buyerIp: req.clientIp },
       { qualifier: provider, timeoutMs: this.config.ADAPTER_TIMEOUT_MS },
     );
     if (created.status === ProviderStatus.FAILED || !created.nextAction) {
@@ -96,7 +99,7 @@ export class StartPaymentController {
 
   private async store(a: {
     attemptId: string; req: StartPaymentRequest; channel: string; provider: string; merchantReference: string; riskDecisionId: string;
-    status: AttemptState; nextAction?: Uint8Array; providerReference?: string; failure?: Partial<Omit<Failure, '$typeName'>>;
+    status: AttemptState; nextAction?: Uint8Array; providerReference?: string; failure?: Partial<Omit<Failure, '$typeName'>>; createdAtMs: number;
   }) {
     const amount = a.req.amount!;
     try {
@@ -105,14 +108,14 @@ export class StartPaymentController {
            INSERT INTO intents (id, order_id, amount_minor, currency, seller_id) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (order_id) DO UPDATE SET status = intents.status RETURNING id)
          INSERT INTO attempts (id, intent_id, order_id, channel, provider, merchant_reference, status, amount_minor, currency, provider_reference, next_action, failure, risk_decision_id, traceparent,
-                               next_poll_at)
-         SELECT $6, i.id, $2, $7, $8, $9, $10, $3, $4, $11, $12, $13, $14, $15,
+                               created_at, next_poll_at)
+         SELECT $6, i.id, $2, $7, $8, $9, $10, $3, $4, $11, $12, $13, $14, $15, to_timestamp($17::double precision / 1000),
                 -- A waiting attempt is asked about at its provider in case the notification is lost.
                 CASE WHEN $10 IN ('pending', 'requires_action') THEN now() + make_interval(secs => $16) END FROM i
          RETURNING ${ATTEMPT_COLUMNS}`,
         [randomUUID(), a.req.orderId, amount.minorAmount, amount.currency, a.req.sellerId, a.attemptId, a.channel, a.provider, a.merchantReference, a.status,
           a.providerReference ?? null, a.nextAction ? Buffer.from(a.nextAction) : null, a.failure ? JSON.stringify(a.failure) : null, a.riskDecisionId || null, currentTraceparent() ?? null,
-          this.config.POLL_SCHEDULE_SECONDS[0]],
+          this.config.POLL_SCHEDULE_SECONDS[0], a.createdAtMs],
       );
       return create(StartPaymentResponseSchema, { attempt: toAttempt(rows[0]) });
     } catch (e) {

@@ -51,10 +51,16 @@ export function runAdapterContractSuite(opts: AdapterContractOptions): void {
   const amount = opts.sampleMoney;
   const timeout = opts.timeoutMs ?? 20_000;
 
+  // As the platform does: the attempt's creation time goes with every later call about it.
+  const createdAt = new Map<string, number>();
+  const at = (merchantReference: string) => ({ merchantReference, createdAtMs: createdAt.get(merchantReference) });
+
   async function createdPayment() {
     const adapter = await opts.makeAdapter();
     const merchantReference = ref();
-    const created = await adapter.createPayment({ merchantReference, amount, description: 'contract suite item' });
+    const createdAtMs = Date.now();
+    createdAt.set(merchantReference, createdAtMs);
+    const created = await adapter.createPayment({ merchantReference, amount, description: 'contract suite item', createdAtMs });
     return { adapter, merchantReference, created };
   }
 
@@ -82,14 +88,14 @@ export function runAdapterContractSuite(opts: AdapterContractOptions): void {
 
     it('a query before the buyer pays is pending or not found', async () => {
       const { adapter, merchantReference } = await createdPayment();
-      const snap = await adapter.queryPayment({ merchantReference, amount });
+      const snap = await adapter.queryPayment({ ...at(merchantReference), amount });
       expect(unpaid).toContain(snap.status);
     }, timeout);
 
     it('after the buyer pays, a query says succeeded with the same amount', async () => {
       const { adapter, merchantReference } = await createdPayment();
       await opts.sandbox.complete(merchantReference, 'success');
-      const snap = await adapter.queryPayment({ merchantReference, amount });
+      const snap = await adapter.queryPayment({ ...at(merchantReference), amount });
       expect(snap.status).toBe('succeeded');
       expect(snap.amount).toEqual(amount);
     }, timeout);
@@ -140,14 +146,14 @@ export function runAdapterContractSuite(opts: AdapterContractOptions): void {
     it('cancelling an unpaid payment leaves it cancelled', async () => {
       const { adapter, merchantReference } = await createdPayment();
       if (!adapter.capabilities().supportsCancel) return;
-      expect((await adapter.cancelPayment({ merchantReference })).status).toBe('cancelled');
+      expect((await adapter.cancelPayment(at(merchantReference))).status).toBe('cancelled');
     }, timeout);
 
     it('a paid payment can be refunded in full, and retrying the refund does not refund twice', async () => {
       const { adapter, merchantReference } = await createdPayment();
       if (!adapter.capabilities().supportsRefund) return;
       await opts.sandbox.complete(merchantReference, 'success');
-      const req = { merchantReference, refundReference: `${merchantReference}-r1`, amount };
+      const req = { ...at(merchantReference), refundReference: `${merchantReference}-r1`, amount };
       const first = await adapter.refundPayment(req);
       const again = await adapter.refundPayment(req);
       expect(first.status).toBe('succeeded');
