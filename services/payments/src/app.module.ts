@@ -8,13 +8,14 @@ import { ManualPaymentController } from './manual-payment/manual-payment.control
 import { RefundController } from './refund/refund.controller';
 import { Refunds1733300000000 } from './migrations/1733300000000-refunds';
 import { AttemptPolls1733400000000 } from './migrations/1733400000000-attempt-polls';
+import { AttemptTransitions1764100000000 } from './migrations/1764100000000-attempt-transitions';
 import { PollAttempts } from './poll-attempts/poll-attempts.service';
 import { OrderCancelledController } from './order-cancelled/order-cancelled.controller';
 import { PaymentsOps } from './payments.ops';
 import { StartPaymentController } from './start-payment/start-payment.controller';
 
 const controllers = [StartPaymentController, ConfirmPaymentController, ManualPaymentController, RefundController, OrderCancelledController];
-const migrations = [...messagingMigrations, PaymentsInit1732500000000, Refunds1733300000000, AttemptPolls1733400000000];
+const migrations = [...messagingMigrations, PaymentsInit1732500000000, Refunds1733300000000, AttemptPolls1733400000000, AttemptTransitions1764100000000];
 
 @Module({})
 export class AppModule {

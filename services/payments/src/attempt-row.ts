@@ -1,7 +1,9 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { AttemptStatus, NextActionSchema, PaymentAttemptSchema, type Failure, type PaymentAttempt } from '@cardshop/contracts';
 
-export type AttemptState = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'cancelled' | 'expired' | 'refunded' | 'partially_refunded';
+import type { AttemptState } from './attempt-states';
+
+export type { AttemptState } from './attempt-states';
 
 export interface AttemptRow {
   id: string; order_id: string; channel: string; provider: string; merchant_reference: string; status: AttemptState;
@@ -13,6 +15,7 @@ export const ATTEMPT_COLUMNS = 'id, order_id, channel, provider, merchant_refere
 const STATUS: Record<AttemptState, AttemptStatus> = {
   pending: AttemptStatus.PENDING,
   requires_action: AttemptStatus.REQUIRES_ACTION,
+  processing: AttemptStatus.PROCESSING,
   succeeded: AttemptStatus.SUCCEEDED,
   failed: AttemptStatus.FAILED,
   cancelled: AttemptStatus.CANCELLED,

@@ -9,6 +9,7 @@ import {
 } from '@cardshop/contracts';
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
 import { AppError, queryRows } from '@cardshop/platform';
+import { from } from '../attempt-states';
 
 interface Confirmed { id: string; order_id: string; channel: string; amount_minor: string; currency: string; seller_id: string; traceparent: string | null; was: string }
 
@@ -37,10 +38,10 @@ export class ConfirmPaymentController {
          prev AS (SELECT id, status FROM attempts WHERE provider = $1 AND merchant_reference = $3 FOR UPDATE),
          upd AS (
            UPDATE attempts a SET status = 'succeeded', provider_reference = $4, paid_at = to_timestamp($5 / 1000.0), next_poll_at = NULL
-           FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status NOT IN ('succeeded', 'refunded', 'partially_refunded') AND EXISTS (SELECT 1 FROM logged)
+           FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status = ANY($6) AND EXISTS (SELECT 1 FROM logged)
            RETURNING a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent, prev.status AS was)
          SELECT EXISTS (SELECT 1 FROM logged) AS logged, EXISTS (SELECT 1 FROM prev) AS known, upd.* FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
-        [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now()))],
+        [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now())), from('succeeded')],
       );
       if (!r.logged) return; // this provider event was applied before
       if (!r.known) throw new AppError('PAYMENT.UNKNOWN_REFERENCE', `confirmation for unknown ${evt.provider} reference ${evt.merchantReference}`, 404);
@@ -65,9 +66,9 @@ export class ConfirmPaymentController {
   async onFailed(@Payload() evt: ProviderPaymentFailed, @Ctx() ctx: JetStreamContext) {
     await this.inbox.runOnce(this.db, ctx, async (em) => {
       const rows: { id: string; order_id: string; channel: string; traceparent: string | null }[] = await queryRows(em, 
-        `UPDATE attempts SET status = 'failed', failure = $3, next_poll_at = NULL WHERE provider = $1 AND merchant_reference = $2 AND status IN ('pending', 'requires_action')
+        `UPDATE attempts SET status = 'failed', failure = $3, next_poll_at = NULL WHERE provider = $1 AND merchant_reference = $2 AND status = ANY($4)
          RETURNING id, order_id, channel, traceparent`,
-        [evt.provider, evt.merchantReference, JSON.stringify(evt.failure ?? {})],
+        [evt.provider, evt.merchantReference, JSON.stringify(evt.failure ?? {}), from('failed')],
       );
       if (rows.length === 0) return;
       const a = rows[0];

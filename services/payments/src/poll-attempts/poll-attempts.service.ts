@@ -8,6 +8,7 @@ import {
 import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
 import { PeriodicTask, queryRows } from '@cardshop/platform';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config';
+import { from, OPEN_STATES } from '../attempt-states';
 
 interface Due { id: string; provider: string; merchant_reference: string; polls: number; created_at: Date }
 
@@ -47,9 +48,9 @@ export class PollAttempts implements OnApplicationBootstrap, OnApplicationShutdo
     return this.db.transaction(async (em) => {
       const due = await queryRows<Due>(em,
         `SELECT id, provider, merchant_reference, polls, created_at FROM attempts
-         WHERE next_poll_at <= now() AND status IN ('pending', 'requires_action')
+         WHERE next_poll_at <= now() AND status = ANY($2)
          ORDER BY next_poll_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
+        [limit, OPEN_STATES],
       );
       for (const a of due) await this.pollOne(em, a);
       return due.length;
@@ -78,7 +79,7 @@ export class PollAttempts implements OnApplicationBootstrap, OnApplicationShutdo
     }
     if (r?.status === ProviderStatus.CANCELLED) {
       // Closed unpaid at the provider (its QR lapsed): nothing will come any more.
-      await em.query(`UPDATE attempts SET status = 'expired', next_poll_at = NULL, polls = polls + 1 WHERE id = $1 AND status IN ('pending', 'requires_action')`, [a.id]);
+      await em.query(`UPDATE attempts SET status = 'expired', next_poll_at = NULL, polls = polls + 1 WHERE id = $1 AND status = ANY($2)`, [a.id, from('expired')]);
       return;
     }
     // Still waiting (or not scanned yet, or the provider did not answer): ask again later, until

@@ -11,6 +11,7 @@ import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
 import { badRequest, conflict, isUuid, notFound, queryRows } from '@cardshop/platform';
 import { MANUAL } from '../manual-payment/manual-payment.controller';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config';
+import { from, PAID_STATES } from '../attempt-states';
 
 interface Paid {
   id: string; channel: string; provider: string; merchant_reference: string; provider_reference: string | null; amount_minor: string; currency: string;
@@ -49,9 +50,9 @@ export class RefundController {
         `SELECT a.id, a.channel, a.provider, a.merchant_reference, a.provider_reference, a.amount_minor, a.currency, i.seller_id,
                 COALESCE((SELECT sum(r.amount_minor) FROM refunds r WHERE r.attempt_id = a.id AND r.status <> 'failed'), 0) AS refunded
          FROM attempts a JOIN intents i ON i.id = a.intent_id
-         WHERE a.order_id = $1 AND a.status IN ('succeeded', 'partially_refunded', 'refunded') AND ($2::uuid IS NULL OR a.id = $2)
+         WHERE a.order_id = $1 AND a.status = ANY($3) AND ($2::uuid IS NULL OR a.id = $2)
          ORDER BY a.paid_at LIMIT 1 FOR UPDATE OF a`,
-        [req.orderId, req.attemptId || null],
+        [req.orderId, req.attemptId || null, PAID_STATES],
       );
       if (!a) throw notFound('PAYMENT.NOT_FOUND', 'this order has no payment to refund');
       const left = BigInt(a.amount_minor) - BigInt(a.refunded);
@@ -103,8 +104,8 @@ export class RefundController {
         `WITH r AS (UPDATE refunds SET status = 'succeeded', completed_at = now() WHERE id = $1 AND status = 'pending' RETURNING attempt_id),
          total AS (SELECT COALESCE(sum(amount_minor), 0) + $2 AS refunded FROM refunds WHERE attempt_id = $3 AND status = 'succeeded')
          UPDATE attempts SET status = CASE WHEN (SELECT refunded FROM total) >= amount_minor THEN 'refunded' ELSE 'partially_refunded' END
-         WHERE id = (SELECT attempt_id FROM r) RETURNING status = 'refunded' AS full`,
-        [refund.id, refund.amount_minor, refund.attempt_id],
+         WHERE id = (SELECT attempt_id FROM r) AND status = ANY($4) RETURNING status = 'refunded' AS full`,
+        [refund.id, refund.amount_minor, refund.attempt_id, from('partially_refunded')],
       );
       if (!done) return this.answer(refund); // completed meanwhile by another call
       await this.outbox.enqueue(em, patternOfEvent(PaymentRefundedSchema), create(PaymentRefundedSchema, {

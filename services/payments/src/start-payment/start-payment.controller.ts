@@ -12,9 +12,9 @@ import {
 import { TypedRpc } from '@cardshop/messaging';
 import { AppError, badRequest, currentTraceparent } from '@cardshop/platform';
 import { ATTEMPT_COLUMNS, toAttempt, type AttemptRow, type AttemptState } from '../attempt-row';
+import { OPEN_STATES } from '../attempt-states';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config';
 
-const LIVE: AttemptState[] = ['pending', 'requires_action'];
 
 /**
  * Starts (or resumes) paying an order: risk → router (for `auto`) → the channel's adapter creates
@@ -92,7 +92,7 @@ export class StartPaymentController {
   private async live(orderId: string, channel: string): Promise<AttemptRow | undefined> {
     const rows: AttemptRow[] = await this.db.query(
       `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE order_id = $1 AND status = ANY($2) AND ($3 = 'auto' OR channel = $3) ORDER BY created_at DESC LIMIT 1`,
-      [orderId, LIVE, channel],
+      [orderId, OPEN_STATES, channel],
     );
     return rows[0];
   }
@@ -111,11 +111,11 @@ export class StartPaymentController {
                                created_at, next_poll_at)
          SELECT $6, i.id, $2, $7, $8, $9, $10, $3, $4, $11, $12, $13, $14, $15, to_timestamp($17::double precision / 1000),
                 -- A waiting attempt is asked about at its provider in case the notification is lost.
-                CASE WHEN $10 IN ('pending', 'requires_action') THEN now() + make_interval(secs => $16) END FROM i
+                CASE WHEN $10 = ANY($18) THEN now() + make_interval(secs => $16) END FROM i
          RETURNING ${ATTEMPT_COLUMNS}`,
         [randomUUID(), a.req.orderId, amount.minorAmount, amount.currency, a.req.sellerId, a.attemptId, a.channel, a.provider, a.merchantReference, a.status,
           a.providerReference ?? null, a.nextAction ? Buffer.from(a.nextAction) : null, a.failure ? JSON.stringify(a.failure) : null, a.riskDecisionId || null, currentTraceparent() ?? null,
-          this.config.POLL_SCHEDULE_SECONDS[0], a.createdAtMs],
+          this.config.POLL_SCHEDULE_SECONDS[0], a.createdAtMs, OPEN_STATES],
       );
       return create(StartPaymentResponseSchema, { attempt: toAttempt(rows[0]) });
     } catch (e) {
