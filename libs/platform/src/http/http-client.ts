@@ -5,6 +5,8 @@ import https from 'node:https';
 export interface HttpResponseLike {
   ok: boolean;
   status: number;
+  /** Response headers, names in lower case (WeChat Pay signs its answers in `wechatpay-*` headers). */
+  headers: Record<string, string | string[] | undefined>;
   text(): Promise<string>;
 }
 
@@ -72,7 +74,7 @@ function send(transport: typeof http | typeof https, target: URL, init: HttpRequ
         res.once('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          resolve({ ok: status >= 200 && status < 300, status, text: async () => text });
+          resolve({ ok: status >= 200 && status < 300, status, headers: res.headers, text: async () => text });
         });
       },
     );

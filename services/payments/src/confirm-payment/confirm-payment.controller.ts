@@ -10,6 +10,7 @@ import {
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
 import { AppError, queryRows } from '@cardshop/platform';
 import { from } from '../attempt-states';
+import { failureOf } from '../failure';
 
 interface Confirmed { id: string; order_id: string; channel: string; amount_minor: string; currency: string; seller_id: string; traceparent: string | null; was: string }
 
@@ -65,14 +66,17 @@ export class ConfirmPaymentController {
   @EventPattern(patternOfEvent(ProviderPaymentFailedSchema))
   async onFailed(@Payload() evt: ProviderPaymentFailed, @Ctx() ctx: JetStreamContext) {
     await this.inbox.runOnce(this.db, ctx, async (em) => {
-      const rows: { id: string; order_id: string; channel: string; traceparent: string | null }[] = await queryRows(em, 
-        `UPDATE attempts SET status = 'failed', failure = $3, next_poll_at = NULL WHERE provider = $1 AND merchant_reference = $2 AND status = ANY($4)
-         RETURNING id, order_id, channel, traceparent`,
-        [evt.provider, evt.merchantReference, JSON.stringify(evt.failure ?? {}), from('failed')],
+      // The adapter says what happened; the buyer is told it in both languages, naming the channels
+      // the router offered when the attempt started.
+      const [a] = await queryRows<{ id: string; order_id: string; channel: string; traceparent: string | null; alternatives: string[] }>(em,
+        `UPDATE attempts SET status = 'failed', next_poll_at = NULL WHERE provider = $1 AND merchant_reference = $2 AND status = ANY($3)
+         RETURNING id, order_id, channel, traceparent, alternatives`,
+        [evt.provider, evt.merchantReference, from('failed')],
       );
-      if (rows.length === 0) return;
-      const a = rows[0];
-      await this.outbox.enqueue(em, patternOfEvent(PaymentFailedSchema), create(PaymentFailedSchema, { orderId: a.order_id, attemptId: a.id, channel: a.channel, failure: evt.failure }), {
+      if (!a) return;
+      const failure = failureOf(evt.failure?.code || 'unknown', a.alternatives);
+      await em.query('UPDATE attempts SET failure = $2 WHERE id = $1', [a.id, JSON.stringify(failure)]);
+      await this.outbox.enqueue(em, patternOfEvent(PaymentFailedSchema), create(PaymentFailedSchema, { orderId: a.order_id, attemptId: a.id, channel: a.channel, failure }), {
         headers: a.traceparent ? { traceparent: a.traceparent } : undefined,
       });
     });

@@ -29,6 +29,9 @@ export class AttemptTransitions1764100000000 implements MigrationInterface {
       CREATE TRIGGER attempts_transition BEFORE UPDATE OF status ON attempts
         FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION attempts_check_transition();
 
+      -- The router's next-best channels when the attempt started: a later decline names them.
+      ALTER TABLE attempts ADD COLUMN alternatives text[] NOT NULL DEFAULT '{}';
+
       -- "processing" is open too: one live attempt per order and channel, and it is polled.
       DROP INDEX attempts_live;
       CREATE UNIQUE INDEX attempts_live ON attempts (order_id, channel) WHERE status IN ('pending', 'requires_action', 'processing');
@@ -39,6 +42,7 @@ export class AttemptTransitions1764100000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      ALTER TABLE attempts DROP COLUMN alternatives;
       DROP TRIGGER attempts_transition ON attempts; DROP FUNCTION attempts_check_transition(); DROP TABLE attempt_transitions;
       DROP INDEX attempts_live; CREATE UNIQUE INDEX attempts_live ON attempts (order_id, channel) WHERE status IN ('pending', 'requires_action');
       DROP INDEX attempts_due_polls; CREATE INDEX attempts_due_polls ON attempts (next_poll_at) WHERE status IN ('pending', 'requires_action');

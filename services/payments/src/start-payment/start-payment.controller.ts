@@ -13,6 +13,7 @@ import { TypedRpc } from '@cardshop/messaging';
 import { AppError, badRequest, currentTraceparent } from '@cardshop/platform';
 import { ATTEMPT_COLUMNS, toAttempt, type AttemptRow, type AttemptState } from '../attempt-row';
 import { OPEN_STATES } from '../attempt-states';
+import { failureOf } from '../failure';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config';
 
 
@@ -53,15 +54,10 @@ export class StartPaymentController {
     const merchantReference = `CS${attemptId.replace(/-/g, '')}`;
     // The provider is told this time and the attempt row keeps it: UnionPay finds a payment by reference and time.
     const createdAtMs = Date.now();
-    const base = { attemptId, req, channel, provider, merchantReference, riskDecisionId: risk.decisionId, createdAtMs };
+    const base = { attemptId, req, channel, provider, merchantReference, riskDecisionId: risk.decisionId, createdAtMs, alternatives };
 
     if (risk.decision === Decision.BLOCK || risk.decision === Decision.REVIEW) {
-      const failure: Partial<Failure> = {
-        code: 'risk_rejected',
-        cause: risk.reasons.map((r) => r.message).join('; ') || 'the payment was declined by risk checks',
-        remedy: 'contact support, or try a smaller order later',
-        alternatives: [],
-      };
+      const failure = failureOf('risk_rejected', [], risk.reasons.map((r) => r.message).join('; ') || undefined);
       return this.store({ ...base, status: 'failed', failure });
     }
     const created = await this.rpc.call(
@@ -71,7 +67,7 @@ export class StartPaymentController {
       { qualifier: provider, timeoutMs: this.config.ADAPTER_TIMEOUT_MS },
     );
     if (created.status === ProviderStatus.FAILED || !created.nextAction) {
-      const failure: Partial<Failure> = { code: created.failure?.code || 'provider_declined', cause: created.failure?.cause || 'the provider declined to create the payment', remedy: created.failure?.remedy || 'try another channel', alternatives };
+      const failure = failureOf(created.failure?.code || 'unknown', alternatives);
       return this.store({ ...base, status: 'failed', failure });
     }
     return this.store({ ...base, status: 'requires_action', nextAction: toBinary(NextActionSchema, created.nextAction), providerReference: created.providerReference });
@@ -99,7 +95,7 @@ export class StartPaymentController {
 
   private async store(a: {
     attemptId: string; req: StartPaymentRequest; channel: string; provider: string; merchantReference: string; riskDecisionId: string;
-    status: AttemptState; nextAction?: Uint8Array; providerReference?: string; failure?: Partial<Omit<Failure, '$typeName'>>; createdAtMs: number;
+    status: AttemptState; nextAction?: Uint8Array; providerReference?: string; failure?: Failure; createdAtMs: number; alternatives: string[];
   }) {
     const amount = a.req.amount!;
     try {
@@ -108,14 +104,14 @@ export class StartPaymentController {
            INSERT INTO intents (id, order_id, amount_minor, currency, seller_id) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (order_id) DO UPDATE SET status = intents.status RETURNING id)
          INSERT INTO attempts (id, intent_id, order_id, channel, provider, merchant_reference, status, amount_minor, currency, provider_reference, next_action, failure, risk_decision_id, traceparent,
-                               created_at, next_poll_at)
-         SELECT $6, i.id, $2, $7, $8, $9, $10, $3, $4, $11, $12, $13, $14, $15, to_timestamp($17::double precision / 1000),
+                               created_at, alternatives, next_poll_at)
+         SELECT $6, i.id, $2, $7, $8, $9, $10, $3, $4, $11, $12, $13, $14, $15, to_timestamp($17::double precision / 1000), $19,
                 -- A waiting attempt is asked about at its provider in case the notification is lost.
                 CASE WHEN $10 = ANY($18) THEN now() + make_interval(secs => $16) END FROM i
          RETURNING ${ATTEMPT_COLUMNS}`,
         [randomUUID(), a.req.orderId, amount.minorAmount, amount.currency, a.req.sellerId, a.attemptId, a.channel, a.provider, a.merchantReference, a.status,
           a.providerReference ?? null, a.nextAction ? Buffer.from(a.nextAction) : null, a.failure ? JSON.stringify(a.failure) : null, a.riskDecisionId || null, currentTraceparent() ?? null,
-          this.config.POLL_SCHEDULE_SECONDS[0], a.createdAtMs, OPEN_STATES],
+          this.config.POLL_SCHEDULE_SECONDS[0], a.createdAtMs, OPEN_STATES, a.alternatives],
       );
       return create(StartPaymentResponseSchema, { attempt: toAttempt(rows[0]) });
     } catch (e) {

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file payments/v1/payment.proto.
  */
 export const file_payments_v1_payment: GenFile = /*@__PURE__*/
-  fileDesc("ChlwYXltZW50cy92MS9wYXltZW50LnByb3RvEgtwYXltZW50cy52MSIrCgJRchISCgpxcl9jb250ZW50GAEgASgJEhEKCWltYWdlX3VybBgCIAEoCSIXCghSZWRpcmVjdBILCgN1cmwYASABKAkiFwoIRGVlcGxpbmsSCwoDdXJsGAEgASgJIlUKB1ZvdWNoZXISFgoOZGlnaXRhYmxlX2xpbmUYASABKAkSDwoHYmFyY29kZRgCIAEoCRIPCgdwZGZfdXJsGAMgASgJEhAKCGR1ZV9kYXRlGAQgASgJIo8BCg5DcnlwdG9UcmFuc2ZlchIPCgduZXR3b3JrGAEgASgJEg8KB2FkZHJlc3MYAiABKAkSIAoGYW1vdW50GAMgASgLMhAuY29tbW9uLnYxLk1vbmV5EhkKDWV4cGlyZXNfYXRfbXMYBCABKANCAjACEh4KFnJlcXVpcmVkX2NvbmZpcm1hdGlvbnMYBSABKAUi6gEKCk5leHRBY3Rpb24SHQoCcXIYASABKAsyDy5wYXltZW50cy52MS5RckgAEikKCHJlZGlyZWN0GAIgASgLMhUucGF5bWVudHMudjEuUmVkaXJlY3RIABIpCghkZWVwbGluaxgDIAEoCzIVLnBheW1lbnRzLnYxLkRlZXBsaW5rSAASJwoHdm91Y2hlchgEIAEoCzIULnBheW1lbnRzLnYxLlZvdWNoZXJIABI2Cg9jcnlwdG9fdHJhbnNmZXIYBSABKAsyGy5wYXltZW50cy52MS5DcnlwdG9UcmFuc2ZlckgAQgYKBGtpbmQiTAoHRmFpbHVyZRIMCgRjb2RlGAEgASgJEg0KBWNhdXNlGAIgASgJEg4KBnJlbWVkeRgDIAEoCRIUCgxhbHRlcm5hdGl2ZXMYBCADKAkinQIKDlBheW1lbnRBdHRlbXB0EhIKCmF0dGVtcHRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIqCgZzdGF0dXMYBCABKA4yGi5wYXltZW50cy52MS5BdHRlbXB0U3RhdHVzEhoKEm1lcmNoYW50X3JlZmVyZW5jZRgFIAEoCRIsCgtuZXh0X2FjdGlvbhgGIAEoCzIXLnBheW1lbnRzLnYxLk5leHRBY3Rpb24SJQoHZmFpbHVyZRgHIAEoCzIULnBheW1lbnRzLnYxLkZhaWx1cmUSIAoGYW1vdW50GAggASgLMhAuY29tbW9uLnYxLk1vbmV5EhUKDWNyZWF0ZWRfYXRfbXMYCSABKAMqxQIKDUF0dGVtcHRTdGF0dXMSHgoaQVRURU1QVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZBVFRFTVBUX1NUQVRVU19QRU5ESU5HEAESIgoeQVRURU1QVF9TVEFUVVNfUkVRVUlSRVNfQUNUSU9OEAISHAoYQVRURU1QVF9TVEFUVVNfU1VDQ0VFREVEEAMSGQoVQVRURU1QVF9TVEFUVVNfRkFJTEVEEAQSHAoYQVRURU1QVF9TVEFUVVNfQ0FOQ0VMTEVEEAUSGgoWQVRURU1QVF9TVEFUVVNfRVhQSVJFRBAGEhsKF0FUVEVNUFRfU1RBVFVTX1JFRlVOREVEEAcSJQohQVRURU1QVF9TVEFUVVNfUEFSVElBTExZX1JFRlVOREVEEAgSHQoZQVRURU1QVF9TVEFUVVNfUFJPQ0VTU0lORxAJKuUBCg5Qcm92aWRlclN0YXR1cxIfChtQUk9WSURFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIbChdQUk9WSURFUl9TVEFUVVNfUEVORElORxABEh0KGVBST1ZJREVSX1NUQVRVU19TVUNDRUVERUQQAhIaChZQUk9WSURFUl9TVEFUVVNfRkFJTEVEEAMSHQoZUFJPVklERVJfU1RBVFVTX0NBTkNFTExFRBAEEhwKGFBST1ZJREVSX1NUQVRVU19SRUZVTkRFRBAFEh0KGVBST1ZJREVSX1NUQVRVU19OT1RfRk9VTkQQBmIGcHJvdG8z", [file_common_v1_money]);
+  fileDesc("ChlwYXltZW50cy92MS9wYXltZW50LnByb3RvEgtwYXltZW50cy52MSIrCgJRchISCgpxcl9jb250ZW50GAEgASgJEhEKCWltYWdlX3VybBgCIAEoCSIXCghSZWRpcmVjdBILCgN1cmwYASABKAkiFwoIRGVlcGxpbmsSCwoDdXJsGAEgASgJIlUKB1ZvdWNoZXISFgoOZGlnaXRhYmxlX2xpbmUYASABKAkSDwoHYmFyY29kZRgCIAEoCRIPCgdwZGZfdXJsGAMgASgJEhAKCGR1ZV9kYXRlGAQgASgJIo8BCg5DcnlwdG9UcmFuc2ZlchIPCgduZXR3b3JrGAEgASgJEg8KB2FkZHJlc3MYAiABKAkSIAoGYW1vdW50GAMgASgLMhAuY29tbW9uLnYxLk1vbmV5EhkKDWV4cGlyZXNfYXRfbXMYBCABKANCAjACEh4KFnJlcXVpcmVkX2NvbmZpcm1hdGlvbnMYBSABKAUi6gEKCk5leHRBY3Rpb24SHQoCcXIYASABKAsyDy5wYXltZW50cy52MS5RckgAEikKCHJlZGlyZWN0GAIgASgLMhUucGF5bWVudHMudjEuUmVkaXJlY3RIABIpCghkZWVwbGluaxgDIAEoCzIVLnBheW1lbnRzLnYxLkRlZXBsaW5rSAASJwoHdm91Y2hlchgEIAEoCzIULnBheW1lbnRzLnYxLlZvdWNoZXJIABI2Cg9jcnlwdG9fdHJhbnNmZXIYBSABKAsyGy5wYXltZW50cy52MS5DcnlwdG9UcmFuc2ZlckgAQgYKBGtpbmQiewoHRmFpbHVyZRIMCgRjb2RlGAEgASgJEg0KBWNhdXNlGAIgASgJEg4KBnJlbWVkeRgDIAEoCRIUCgxhbHRlcm5hdGl2ZXMYBCADKAkSLQoJbG9jYWxpemVkGAUgAygLMhoucGF5bWVudHMudjEuTG9jYWxpemVkVGV4dCI8Cg1Mb2NhbGl6ZWRUZXh0EgwKBGxhbmcYASABKAkSDQoFY2F1c2UYAiABKAkSDgoGcmVtZWR5GAMgASgJIp0CCg5QYXltZW50QXR0ZW1wdBISCgphdHRlbXB0X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEg8KB2NoYW5uZWwYAyABKAkSKgoGc3RhdHVzGAQgASgOMhoucGF5bWVudHMudjEuQXR0ZW1wdFN0YXR1cxIaChJtZXJjaGFudF9yZWZlcmVuY2UYBSABKAkSLAoLbmV4dF9hY3Rpb24YBiABKAsyFy5wYXltZW50cy52MS5OZXh0QWN0aW9uEiUKB2ZhaWx1cmUYByABKAsyFC5wYXltZW50cy52MS5GYWlsdXJlEiAKBmFtb3VudBgIIAEoCzIQLmNvbW1vbi52MS5Nb25leRIVCg1jcmVhdGVkX2F0X21zGAkgASgDKsUCCg1BdHRlbXB0U3RhdHVzEh4KGkFUVEVNUFRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWQVRURU1QVF9TVEFUVVNfUEVORElORxABEiIKHkFUVEVNUFRfU1RBVFVTX1JFUVVJUkVTX0FDVElPThACEhwKGEFUVEVNUFRfU1RBVFVTX1NVQ0NFRURFRBADEhkKFUFUVEVNUFRfU1RBVFVTX0ZBSUxFRBAEEhwKGEFUVEVNUFRfU1RBVFVTX0NBTkNFTExFRBAFEhoKFkFUVEVNUFRfU1RBVFVTX0VYUElSRUQQBhIbChdBVFRFTVBUX1NUQVRVU19SRUZVTkRFRBAHEiUKIUFUVEVNUFRfU1RBVFVTX1BBUlRJQUxMWV9SRUZVTkRFRBAIEh0KGUFUVEVNUFRfU1RBVFVTX1BST0NFU1NJTkcQCSrlAQoOUHJvdmlkZXJTdGF0dXMSHwobUFJPVklERVJfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGwoXUFJPVklERVJfU1RBVFVTX1BFTkRJTkcQARIdChlQUk9WSURFUl9TVEFUVVNfU1VDQ0VFREVEEAISGgoWUFJPVklERVJfU1RBVFVTX0ZBSUxFRBADEh0KGVBST1ZJREVSX1NUQVRVU19DQU5DRUxMRUQQBBIcChhQUk9WSURFUl9TVEFUVVNfUkVGVU5ERUQQBRIdChlQUk9WSURFUl9TVEFUVVNfTk9UX0ZPVU5EEAZiBnByb3RvMw", [file_common_v1_money]);
 
 /**
  * Qr asks the buyer to scan a QR code with a wallet app.
@@ -264,11 +264,18 @@ export type Failure = Message<"payments.v1.Failure"> & {
   remedy: string;
 
   /**
-   * Other channel names the buyer could try instead.
+   * Other channel names the buyer could try instead, best first (from the router).
    *
    * @generated from field: repeated string alternatives = 4;
    */
   alternatives: string[];
+
+  /**
+   * The cause and remedy in each language we speak to buyers in ("en", "zh").
+   *
+   * @generated from field: repeated payments.v1.LocalizedText localized = 5;
+   */
+  localized: LocalizedText[];
 };
 
 /**
@@ -277,6 +284,41 @@ export type Failure = Message<"payments.v1.Failure"> & {
  */
 export const FailureSchema: GenMessage<Failure> = /*@__PURE__*/
   messageDesc(file_payments_v1_payment, 6);
+
+/**
+ * LocalizedText is a failure's cause and remedy in one language.
+ *
+ * @generated from message payments.v1.LocalizedText
+ */
+export type LocalizedText = Message<"payments.v1.LocalizedText"> & {
+  /**
+   * The language: "en" or "zh".
+   *
+   * @generated from field: string lang = 1;
+   */
+  lang: string;
+
+  /**
+   * What went wrong, e.g. "余额不足".
+   *
+   * @generated from field: string cause = 2;
+   */
+  cause: string;
+
+  /**
+   * What the buyer can do, naming the alternatives, e.g. "请充值，或换用云闪付或USDT（TRC20）支付".
+   *
+   * @generated from field: string remedy = 3;
+   */
+  remedy: string;
+};
+
+/**
+ * Describes the message payments.v1.LocalizedText.
+ * Use `create(LocalizedTextSchema)` to create a new message.
+ */
+export const LocalizedTextSchema: GenMessage<LocalizedText> = /*@__PURE__*/
+  messageDesc(file_payments_v1_payment, 7);
 
 /**
  * PaymentAttempt is one try at paying an order through one channel.
@@ -354,7 +396,7 @@ export type PaymentAttempt = Message<"payments.v1.PaymentAttempt"> & {
  * Use `create(PaymentAttemptSchema)` to create a new message.
  */
 export const PaymentAttemptSchema: GenMessage<PaymentAttempt> = /*@__PURE__*/
-  messageDesc(file_payments_v1_payment, 7);
+  messageDesc(file_payments_v1_payment, 8);
 
 /**
  * AttemptStatus is where one payment attempt of an order is in its life.
