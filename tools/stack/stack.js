@@ -17,8 +17,73 @@ const SERVICES = [
   { name: 'risk', dir: 'services/risk', port: (b) => b + 105 },
   { name: 'settlement', dir: 'services/settlement', port: (b) => b + 106 },
   { name: 'adapter-alipay', dir: 'services/adapters/alipay', port: (b) => b + 201 },
+  { name: 'adapter-wechat-pay', dir: 'services/adapters/wechat-pay', port: (b) => b + 202 },
+  { name: 'adapter-unionpay', dir: 'services/adapters/unionpay', port: (b) => b + 203 },
+  { name: 'adapter-epay', dir: 'services/adapters/epay', port: (b) => b + 204 },
   { name: 'api-gateway', dir: 'services/api-gateway', port: (b) => b },
 ];
+
+/**
+ * Each adapter's merchant account, opened at the sandbox as at the provider's console: what the
+ * merchant registers there and the settings it gets back. `secrets` are the stack's own (kept in
+ * .data), so a restarted stack registers the same keys again and old payments stay verifiable.
+ */
+const MERCHANTS = {
+  'adapter-alipay': {
+    provider: 'alipay', id: '2021000000000001',
+    body: ({ secrets, notifyUrl }) => ({ publicKey: secrets.alipayMerchant.publicKey, notifyUrl }),
+    env: ({ secrets, notifyUrl, reg, id }) => ({
+      ALIPAY_APP_ID: id, ALIPAY_PRIVATE_KEY: secrets.alipayMerchant.privateKey, ALIPAY_NOTIFY_URL: notifyUrl,
+      ALIPAY_PUBLIC_KEY: reg.alipayPublicKey, ALIPAY_GATEWAY_URL: reg.endpoint,
+    }),
+  },
+  'adapter-wechat-pay': {
+    provider: 'wechat_pay', id: '1900000109',
+    body: ({ secrets, notifyUrl }) => ({ publicKey: secrets.wechatMerchant.publicKey, secret: secrets.wechatApiV3Key, notifyUrl }),
+    env: ({ secrets, notifyUrl, reg }) => ({
+      WECHATPAY_MCHID: reg.mchid, WECHATPAY_APPID: reg.appid, WECHATPAY_MERCHANT_PRIVATE_KEY: secrets.wechatMerchant.privateKey,
+      WECHATPAY_MERCHANT_SERIAL: reg.merchantSerial, WECHATPAY_PLATFORM_PUBLIC_KEY: reg.platformPublicKey, WECHATPAY_PLATFORM_SERIAL: reg.platformSerial,
+      WECHATPAY_APIV3_KEY: secrets.wechatApiV3Key, WECHATPAY_BASE_URL: reg.endpoint, WECHATPAY_NOTIFY_URL: notifyUrl,
+    }),
+  },
+  'adapter-unionpay': {
+    provider: 'unionpay', id: '777290058110048',
+    body: ({ secrets, notifyUrl }) => ({ publicKey: secrets.unionpayMerchant.publicKey, notifyUrl }),
+    env: ({ secrets, notifyUrl, reg, urls }) => ({
+      UNIONPAY_MER_ID: reg.merId, UNIONPAY_SIGN_PRIVATE_KEY: secrets.unionpayMerchant.privateKey, UNIONPAY_SIGN_CERT: reg.certificate,
+      UNIONPAY_ROOT_CERT: reg.rootCertificate, UNIONPAY_MIDDLE_CERT: reg.middleCertificate, UNIONPAY_GATEWAY_URL: reg.endpoint,
+      UNIONPAY_BACK_URL: notifyUrl, UNIONPAY_FRONT_URL: `${urls['api-gateway']}/`, UNIONPAY_PAY_PAGE_URL: `${urls['adapter-unionpay']}/pay/unionpay`,
+    }),
+  },
+  // Two aggregator merchants at one simulated aggregator, offering different payment types.
+  'adapter-epay': {
+    provider: 'epay', id: ['1001', '1002'],
+    body: ({ secrets, notifyUrl, id }) => ({ secret: secrets.epayKeys[id], notifyUrl }),
+    env: ({ notifyUrl, reg, urls }) => ({
+      EPAY_AGGREGATORS: JSON.stringify([
+        { name: 'aggregator-a', gatewayUrl: reg[0].endpoint, pid: reg[0].pid, key: reg[0].key, types: ['alipay', 'wxpay'] },
+        { name: 'aggregator-b', gatewayUrl: reg[1].endpoint, pid: reg[1].pid, key: reg[1].key, types: ['qqpay', 'bank'] },
+      ]),
+      EPAY_NOTIFY_URL: notifyUrl, EPAY_RETURN_URL: `${urls['api-gateway']}/`,
+    }),
+  },
+};
+
+/** Opens one adapter's merchant account(s) at the sandbox and returns the adapter's settings. */
+async function registerMerchant(name, { sandboxUrl, secrets, urls }) {
+  const m = MERCHANTS[name];
+  const notifyUrl = `${urls[name]}/webhooks/${m.provider}`;
+  const ids = Array.isArray(m.id) ? m.id : [m.id];
+  const regs = [];
+  for (const id of ids) {
+    const res = await fetch(`${sandboxUrl}/control/merchants/${m.provider}/${id}`, {
+      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m.body({ secrets, notifyUrl, id })),
+    });
+    if (!res.ok) throw new Error(`registering the ${m.provider} merchant ${id} at the sandbox failed: ${res.status} ${await res.text()}`);
+    regs.push(await res.json());
+  }
+  return m.env({ secrets, notifyUrl, urls, id: ids[0], reg: Array.isArray(m.id) ? regs : regs[0] });
+}
 
 const schemaOf = (name) => name.replace(/-/g, '_');
 
@@ -90,7 +155,6 @@ async function startStack(opts = {}) {
 
   const urls = Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${s.port(basePort)}`]));
   const secrets = stackSecrets(namespace);
-  const alipayAppId = '2021000000000001';
   const common = {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     DATABASE_URL: databaseUrl,
@@ -107,11 +171,6 @@ async function startStack(opts = {}) {
     // Delivery emails go to the orders service's own capture server; its mailbox is on orders /ops.
     orders: { ACCESS_TOKEN_SECRET: secrets.accessTokenSecret, SMTP_CAPTURE_PORT: String(SMTP_CAPTURE_PORT(basePort)) },
     'api-gateway': { PUBLIC_BASE_URL: urls['api-gateway'] },
-    'adapter-alipay': {
-      ALIPAY_APP_ID: alipayAppId,
-      ALIPAY_PRIVATE_KEY: secrets.alipayMerchant.privateKey,
-      ALIPAY_NOTIFY_URL: `${urls['adapter-alipay']}/webhooks/alipay`,
-    },
   };
 
   const procs = new Map();
@@ -169,17 +228,9 @@ async function startStack(opts = {}) {
   };
 
   try {
-    // The sandbox first: the Alipay merchant registers its app key there, as on Alipay's console.
+    // The sandbox first: each adapter's merchant registers there, as at the provider's console.
     await startOne(SERVICES[0]);
-    const reg = await fetch(`${urls['provider-sandbox']}/control/merchants/alipay/${alipayAppId}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ publicKey: secrets.alipayMerchant.publicKey, notifyUrl: own['adapter-alipay'].ALIPAY_NOTIFY_URL }),
-    });
-    if (!reg.ok) throw new Error(`registering the Alipay merchant at the sandbox failed: ${reg.status} ${await reg.text()}`);
-    const merchant = await reg.json();
-    own['adapter-alipay'].ALIPAY_PUBLIC_KEY = merchant.alipayPublicKey;
-    own['adapter-alipay'].ALIPAY_GATEWAY_URL = merchant.endpoint;
+    for (const name of Object.keys(MERCHANTS)) own[name] = await registerMerchant(name, { sandboxUrl: urls['provider-sandbox'], secrets, urls });
     // Then everything else, in parallel: each waits for its own readiness only.
     await Promise.all(SERVICES.slice(1).map(startOne));
   } catch (e) {
@@ -208,11 +259,25 @@ async function deleteStreams(url, namespace) {
 /** Per-namespace secrets, kept in .data so restarts of the same stack can still read old data. */
 function stackSecrets(namespace) {
   const file = path.join(DATA, 'secrets', `${namespace}.json`);
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const s = { cardKeyKey: randomBytes(32).toString('base64'), accessTokenSecret: randomBytes(32).toString('base64'), alipayMerchant: { privateKey, publicKey } };
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, JSON.stringify(s), { mode: 0o600 });
+  const kept = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  // Anything missing is made once (an older stack's file lacks newer providers' keys).
+  const make = {
+    cardKeyKey: () => randomBytes(32).toString('base64'),
+    accessTokenSecret: () => randomBytes(32).toString('base64'),
+    alipayMerchant: rsa,
+    wechatMerchant: rsa,
+    // WeChat's APIv3 key is 32 ASCII characters, used as the AES-256 key.
+    wechatApiV3Key: () => randomBytes(16).toString('hex'),
+    unionpayMerchant: rsa,
+    epayKeys: () => ({ 1001: randomBytes(16).toString('hex'), 1002: randomBytes(16).toString('hex') }),
+  };
+  const s = { ...kept };
+  for (const [k, fn] of Object.entries(make)) s[k] ??= fn();
+  if (Object.keys(s).length !== Object.keys(kept).length) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, JSON.stringify(s), { mode: 0o600 });
+  }
   return s;
 }
 

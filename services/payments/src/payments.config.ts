@@ -5,7 +5,11 @@ export const paymentsConfigSchema = baseConfigSchema.extend({
   /** Channel name → adapter (provider) that serves it; one adapter may serve several channels. */
   PAYMENT_CHANNEL_PROVIDERS: z
     .string()
-    .default('{"alipay":"alipay"}')
+    .default(JSON.stringify({
+      alipay: 'alipay', wechat_pay: 'wechat_pay', unionpay: 'unionpay',
+      // 易支付 aggregators: one adapter serves every payment type its aggregators offer.
+      'epay:alipay': 'epay', 'epay:wxpay': 'epay', 'epay:qqpay': 'epay', 'epay:bank': 'epay',
+    }))
     .transform((s, ctx) => {
       try {
         return z.record(z.string().regex(/^[a-z0-9_]+$/)).parse(JSON.parse(s));

@@ -18,7 +18,10 @@ export const routerConfigSchema = baseConfigSchema.extend({
       }
     })
     .pipe(priorities)
-    .default('{"CN":["alipay"],"*":["alipay"]}'),
+    .default(JSON.stringify({
+      CN: ['alipay', 'wechat_pay', 'unionpay', 'epay:alipay', 'epay:wxpay', 'epay:bank', 'epay:qqpay'],
+      '*': ['alipay', 'unionpay', 'wechat_pay', 'epay:alipay', 'epay:wxpay', 'epay:bank', 'epay:qqpay'],
+    })),
   /** How often the channel catalogue is re-read from the database. */
   ROUTER_CATALOGUE_REFRESH_MS: z.coerce.number().int().min(100).default(10_000),
 });

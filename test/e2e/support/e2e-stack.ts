@@ -3,7 +3,7 @@ import { connect } from 'nats';
 import { deadLetterStreamName } from '@cardshop/contracts';
 
 // tools/stack is plain CommonJS without declarations; these are the parts the e2e suites use.
-export type ServiceName = 'provider-sandbox' | 'catalog' | 'orders' | 'payments' | 'smart-router' | 'risk' | 'settlement' | 'adapter-alipay' | 'api-gateway';
+export type ServiceName = 'provider-sandbox' | 'catalog' | 'orders' | 'payments' | 'smart-router' | 'risk' | 'settlement' | 'adapter-alipay' | 'adapter-wechat-pay' | 'adapter-unionpay' | 'adapter-epay' | 'api-gateway';
 export interface RunningStack {
   namespace: string;
   urls: Record<ServiceName, string>;

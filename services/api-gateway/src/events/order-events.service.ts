@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type { Subscription } from 'nats';
 import { eventSubject, OrderAwaitingStockSchema, OrderDeliveredSchema, OrderRefundedSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, PaymentFailedSchema, PaymentSucceededSchema } from '@cardshop/contracts';
 import { MESSAGING_OPTIONS, NatsConnectionProvider, protoCodec, type MessagingModuleOptions } from '@cardshop/messaging';
+import { publicFailure } from '../shared/public-shapes';
 
 type Push = (event: string, data: unknown) => void;
 const codec = protoCodec('server');
@@ -43,8 +44,8 @@ export class OrderEventsService implements OnApplicationBootstrap, OnApplication
     on(patternOfEvent(OrderRefundedSchema), (d: { orderId: string; full: boolean }) => [{ orderId: d.orderId, event: 'status', data: { status: d.full ? 'refunded' : 'partially_refunded' } }]);
     on(patternOfEvent(OrderExpiredSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'expired' } }]);
     on(patternOfEvent(PaymentSucceededSchema), (d: { orderId: string; channel: string }) => [{ orderId: d.orderId, event: 'payment', data: { status: 'succeeded', channel: d.channel } }]);
-    on(patternOfEvent(PaymentFailedSchema), (d: { orderId: string; channel: string; failure?: { code: string; cause: string; remedy: string } }) => [
-      { orderId: d.orderId, event: 'payment', data: { status: 'failed', channel: d.channel, failure: d.failure ? { code: d.failure.code, cause: d.failure.cause, remedy: d.failure.remedy } : undefined } },
+    on(patternOfEvent(PaymentFailedSchema), (d: { orderId: string; channel: string; failure?: Parameters<typeof publicFailure>[0] }) => [
+      { orderId: d.orderId, event: 'payment', data: { status: 'failed', channel: d.channel, failure: d.failure ? publicFailure(d.failure) : undefined } },
     ]);
   }
 

@@ -27,11 +27,19 @@ export function publicNextAction(a: NextAction | undefined, qrImageBase: string)
   }
 }
 
+/** `{ code, cause, remedy, alternatives, localized: { en: { cause, remedy }, zh: { … } } }`: English at the top level. */
+export function publicFailure(f: { code: string; cause: string; remedy: string; alternatives?: string[]; localized?: { lang: string; cause: string; remedy: string }[] }) {
+  return {
+    code: f.code, cause: f.cause, remedy: f.remedy, alternatives: f.alternatives ?? [],
+    localized: Object.fromEntries((f.localized ?? []).map((l) => [l.lang, { cause: l.cause, remedy: l.remedy }])),
+  };
+}
+
 export function publicAttempt(a: PaymentAttempt, qrImageBase: string) {
   return {
     attemptId: a.attemptId, channel: a.channel, status: attemptStatusName(a.status), merchantReference: a.merchantReference,
     amount: publicMoney(a.amount), nextAction: publicNextAction(a.nextAction, qrImageBase),
-    ...(a.failure ? { failure: { code: a.failure.code, cause: a.failure.cause, remedy: a.failure.remedy, alternatives: a.failure.alternatives } } : {}),
+    ...(a.failure ? { failure: publicFailure(a.failure) } : {}),
   };
 }
 
