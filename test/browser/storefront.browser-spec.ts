@@ -40,6 +40,11 @@ describe('storefront in a browser', () => {
     const placed = store.waitForResponse((r: Response) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/orders');
     await store.click('#place');
     const order = (await (await placed).json()) as { id: string; accessToken: string; total: { minor: number; currency: string } };
+    // The router's channels for this buyer, best first: Alipay for a buyer in China.
+    const first = store.locator('#channels button').first();
+    await first.waitFor();
+    expect(await first.getAttribute('data-channel')).toBe('alipay');
+    await first.click();
 
     // A string, not a function: the specs compile without the DOM library.
     await store.waitForFunction(`(() => { const img = document.getElementById('qr'); return img.complete && img.naturalWidth > 0; })()`);
@@ -82,6 +87,8 @@ describe('storefront in a browser', () => {
     const placed = store.waitForResponse((r: Response) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/orders');
     await store.click('#place');
     const order = (await (await placed).json()) as { id: string };
+    await store.click('#channels button[data-channel="alipay"]');
+    await store.locator('#qr-box').waitFor();
     await store.locator('#time-left').filter({ hasText: /Time left to pay: 1[45]:\d\d/ }).waitFor();
     const wallet = await store.getAttribute('#wallet', 'href');
 

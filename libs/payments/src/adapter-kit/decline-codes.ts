@@ -70,7 +70,7 @@ export function decline(code: DeclineCode, providerCode?: string): Decline {
 }
 
 /** Channel names as buyers know them. */
-const CHANNEL_NAMES: Record<string, { en: string; zh: string }> = {
+export const CHANNEL_NAMES: Readonly<Record<string, { en: string; zh: string }>> = {
   alipay: { en: 'Alipay', zh: '支付宝' },
   wechat_pay: { en: 'WeChat Pay', zh: '微信支付' },
   unionpay: { en: 'UnionPay', zh: '云闪付' },

@@ -3,11 +3,12 @@ import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import { CURRENCY_EXPONENTS } from '@cardshop/payments';
+import { CHANNEL_NAMES, CURRENCY_EXPONENTS } from '@cardshop/payments';
 import { badRequest } from '@cardshop/platform';
 
 // The page formats integer minor units itself; the exponents come from the one table the platform uses.
-const page = readFileSync(join(__dirname, 'storefront.html'), 'utf8').replace('/*CURRENCY_EXPONENTS*/{}', JSON.stringify(CURRENCY_EXPONENTS));
+const page = readFileSync(join(__dirname, 'storefront.html'), 'utf8').replace('/*CURRENCY_EXPONENTS*/{}', JSON.stringify(CURRENCY_EXPONENTS))
+  .replace('/*CHANNEL_NAMES*/{}', JSON.stringify(CHANNEL_NAMES));
 
 /** The reference storefront (one static page talking to the public API) and QR images for it. */
 @Controller()
