@@ -15,12 +15,16 @@ export interface PlacedOrder {
 }
 export interface StartedPayment {
   attemptId: string;
+  channel: string;
+  status: string;
   merchantReference: string;
-  nextAction: { type: string; qrContent: string; imageUrl?: string };
+  nextAction: { type: string; qrContent: string; imageUrl?: string; url?: string };
+  failure?: { code: string; cause: string; remedy: string; alternatives: string[]; localized: Record<string, { cause: string; remedy: string }> };
   /** `X-Trace-Id` of the response that started the payment. */
   traceId: string;
 }
-interface SandboxPayment {
+export interface SandboxPayment {
+  provider: string;
   state: string;
   providerReference: string;
   notifications: { id: string; status: string; attempts: number; acknowledged: boolean }[];
@@ -37,35 +41,41 @@ export async function placeOrder(gateway: string, productId: string, quantity: n
   return r.body;
 }
 
-export async function startAlipay(gateway: string, order: PlacedOrder): Promise<StartedPayment> {
-  const r = await request(gateway, 'POST', `/api/v1/orders/${order.id}/payments`, { token: order.accessToken, body: { channel: 'alipay' } });
-  if (r.status !== 201) throw new Error(`starting an alipay payment failed: ${r.status} ${r.text}`);
+/** Starts paying `order` through `channel` (a decline comes back as `failure`, still a 201). */
+export async function startPayment(gateway: string, order: PlacedOrder, channel: string, body: { device?: string } = {}): Promise<StartedPayment> {
+  const r = await request(gateway, 'POST', `/api/v1/orders/${order.id}/payments`, { token: order.accessToken, body: { channel, ...body } });
+  if (r.status !== 201) throw new Error(`starting a ${channel} payment failed: ${r.status} ${r.text}`);
   return { ...r.body, traceId: r.headers.get('x-trace-id') ?? '' };
 }
 
-/** Acts as the buyer paying in the wallet app; the sandbox then sends the signed notify. */
-export async function completeInSandbox(sandbox: string, reference: string): Promise<void> {
-  const r = await request(sandbox, 'POST', `/control/payments/alipay/${encodeURIComponent(reference)}/complete`, { body: { outcome: 'success' } });
-  if (r.status !== 200 && r.status !== 201) throw new Error(`completing ${reference} at the sandbox failed: ${r.status} ${r.text}`);
+export const startAlipay = (gateway: string, order: PlacedOrder) => startPayment(gateway, order, 'alipay');
+
+/**
+ * Acts as the buyer in the provider's app (`success`, or `decline` with the provider's own code);
+ * on success the sandbox then sends the signed notification.
+ */
+export async function completeInSandbox(sandbox: string, reference: string, provider = 'alipay', outcome: 'success' | 'decline' | 'abandon' = 'success', reason?: string): Promise<void> {
+  const r = await request(sandbox, 'POST', `/control/payments/${provider}/${encodeURIComponent(reference)}/complete`, { body: { outcome, ...(reason ? { reason } : {}) } });
+  if (r.status !== 200 && r.status !== 201) throw new Error(`completing ${reference} at the ${provider} sandbox failed: ${r.status} ${r.text}`);
 }
 
-export async function sandboxPayments(sandbox: string, merchantReference: string): Promise<SandboxPayment[]> {
-  const r = await request(sandbox, 'GET', `/control/payments?provider=alipay&merchantReference=${encodeURIComponent(merchantReference)}`);
+export async function sandboxPayments(sandbox: string, merchantReference: string, provider = 'alipay'): Promise<SandboxPayment[]> {
+  const r = await request(sandbox, 'GET', `/control/payments?provider=${provider}&merchantReference=${encodeURIComponent(merchantReference)}`);
   return r.body.items;
 }
 
 /** Resolves once the sandbox (as the provider) holds the payment in `state`, e.g. `TRADE_CLOSED`. */
-export function tradeReaches(sandbox: string, merchantReference: string, state: string): Promise<SandboxPayment> {
+export function tradeReaches(sandbox: string, merchantReference: string, state: string, provider = 'alipay'): Promise<SandboxPayment> {
   return eventually(`trade ${merchantReference} to be ${state} at the provider`, async () => {
-    const [p] = await sandboxPayments(sandbox, merchantReference);
+    const [p] = await sandboxPayments(sandbox, merchantReference, provider);
     return p?.state === state ? p : undefined;
   });
 }
 
-/** Resolves once the adapter has answered `success` to the sandbox's notify. */
-export function notifyAcknowledged(sandbox: string, merchantReference: string): Promise<SandboxPayment> {
+/** Resolves once the adapter has acknowledged the sandbox's notification by the provider's rule. */
+export function notifyAcknowledged(sandbox: string, merchantReference: string, provider = 'alipay'): Promise<SandboxPayment> {
   return eventually(`the notify for ${merchantReference} to be acknowledged`, async () => {
-    const [p] = await sandboxPayments(sandbox, merchantReference);
+    const [p] = await sandboxPayments(sandbox, merchantReference, provider);
     return p?.notifications.some((n) => n.acknowledged) ? p : undefined;
   });
 }

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { badRequest } from '@cardshop/platform';
-import { SandboxProviderRegistry, type BuyerOutcome, type NotificationPlan, type SandboxPaymentView, type SandboxProvider } from '../control';
+import { SandboxProviderRegistry, type BuyerOutcome, type NotificationPlan, type SandboxPaymentView, type SandboxProvider, type SentNotification } from '../control';
 import { AlipayNotifier } from './alipay-notifier.service';
 import { AlipaySandboxKeys } from './alipay-sandbox.keys';
 import { AlipayTradeLifecycle } from './alipay-trade.lifecycle';
@@ -43,6 +43,15 @@ export class AlipaySandboxProvider implements SandboxProvider, OnModuleInit {
     if (!body.publicKey) throw badRequest('REQUEST.INVALID', 'publicKey: the app public key is required for Alipay');
     await this.keysStore.registerApp(appId, body.publicKey, body.notifyUrl);
     return { appId, alipayPublicKey: this.keysStore.publicKey, endpoint: `${baseUrl}/alipay/gateway.do` };
+  }
+
+  sentNotifications(reference: string): SentNotification[] {
+    const trade = this.trades.byAnyReference(reference);
+    if (!trade?.notifyUrl) return [];
+    const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+    return trade.notifications.map((n) => ({
+      id: n.notifyId, label: n.tradeStatus, status: n.status, request: { method: 'POST', url: trade.notifyUrl!, headers, body: new URLSearchParams(n.params).toString() },
+    }));
   }
 
   private view(t: AlipaySandboxTrade): SandboxPaymentView {

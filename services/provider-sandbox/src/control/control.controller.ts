@@ -29,6 +29,11 @@ export class ControlController {
     return this.registry.get(provider).complete(reference, outcome, reason);
   }
 
+  @Get('payments/:provider/:reference/notifications')
+  sent(@Param('provider') provider: string, @Param('reference') reference: string) {
+    return { items: this.registry.get(provider).sentNotifications(reference) };
+  }
+
   @Post('notifications')
   @HttpCode(200)
   notifications(@Body() body: unknown) {

@@ -30,4 +30,19 @@ export interface SandboxProvider {
   setNotificationPlan(plan: NotificationPlan): void;
   keys(baseUrl: string): { endpoint: string; publicKey?: string; [k: string]: unknown };
   registerMerchant(merchantId: string, body: { publicKey?: string; notifyUrl?: string; [k: string]: unknown }, baseUrl: string): Promise<Record<string, unknown>>;
+  /**
+   * The notifications sent about a payment, byte for byte as they went out: what a network
+   * eavesdropper could capture, so tests can replay and tamper with genuine ones.
+   */
+  sentNotifications(reference: string): SentNotification[];
+}
+
+export interface SentNotification {
+  id: string;
+  /** What it announces (`TRADE_SUCCESS`, `TRANSACTION.SUCCESS`, …). */
+  label: string;
+  status: string;
+  /** A deliberately mis-signed copy (WeChat's signature probes). */
+  probe?: boolean;
+  request: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; body?: string };
 }

@@ -73,3 +73,8 @@ export class PaymentBook<P extends BookedPayment> {
     this.byId.set(p.id, p);
   }
 }
+
+/** The control API's view of what was sent about a payment (see SandboxProvider.sentNotifications). */
+export function sentNotificationsOf(book: PaymentBook<BookedPayment>, reference: string) {
+  return (book.byAnyReference(reference)?.notifications ?? []).map((n) => ({ id: n.id, label: n.label, status: n.status, probe: n.probe, request: n.request }));
+}
