@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createClient } from './lib/http-client.mjs';
-import { checkout, STEPS } from './lib/checkout-flow.mjs';
+import { CHANNEL_PROVIDERS, checkout, STEPS } from './lib/checkout-flow.mjs';
 import { sample, cpuBetween, machine } from './lib/proc-usage.mjs';
 import { summarize, formatReport } from './lib/stats.mjs';
 import { dbCounters, perCheckout } from './lib/db-stats.mjs';
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     quantity: { type: 'string', default: '1' },
     'base-port': { type: 'string', default: process.env.BENCH_BASE_PORT ?? '23000' },
     'cpu-prof': { type: 'string' },
+    // Which payment channel every checkout pays through (alipay, wechat_pay, unionpay, epay:alipay, …).
+    channel: { type: 'string', default: 'alipay' },
   },
 });
 const num = (name) => {
@@ -43,6 +45,7 @@ const durationS = Math.max(1, num('duration'));
 const warmupS = num('warmup');
 const quantity = Math.max(1, num('quantity'));
 const TIMEOUT_MS = 30_000;
+if (!CHANNEL_PROVIDERS[args.channel]) throw new Error(`--channel must be one of ${Object.keys(CHANNEL_PROVIDERS).join(', ')}, got ${args.channel}`);
 const say = (s) => process.stderr.write(`${s}\n`);
 
 const namespace = `bench_${randomBytes(4).toString('hex')}`;
@@ -108,7 +111,7 @@ async function seed(s, products, keysPerProduct) {
 }
 
 async function run(s, productIds) {
-  const client = createClient({ maxSockets: concurrency * 3, timeoutMs: TIMEOUT_MS });
+  const client = createClient({ maxSockets: concurrency * 3, timeoutMs: TIMEOUT_MS, channel: args.channel });
   const opts = { namespace, database: namespace };
   const steps = Object.fromEntries(STEPS.map((n) => [n, []]));
   const totals = [];
@@ -163,7 +166,7 @@ async function run(s, productIds) {
   const stackSeconds = sum((g) => g.kind !== 'shared');
   const totalSeconds = sum(() => true);
   return {
-    concurrency, durationSeconds: usage.seconds, warmupSeconds: warmupS, machine: machine(),
+    channel: args.channel, concurrency, durationSeconds: usage.seconds, warmupSeconds: warmupS, machine: machine(),
     checkouts, throughputPerSecond: checkouts / usage.seconds,
     errors: Object.values(errorsByKind).reduce((a, b) => a + b, 0), errorsByKind,
     latencyMs: summarize(totals),
@@ -192,7 +195,7 @@ function jsonLine(r) {
     throughputPerSecond: Math.round(r.throughputPerSecond * 100) / 100, errors: r.errors, errorsByKind: r.errorsByKind,
     latencyMs: { p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 }, steps: r.steps,
     cpu: { stackSeconds: cpu.stackSeconds, totalSeconds: cpu.totalSeconds, stackMsPerCheckout: cpu.stackMsPerCheckout, totalMsPerCheckout: cpu.totalMsPerCheckout, stackPercentOfMachine: cpu.stackPercentOfMachine, totalPercentOfMachine: cpu.totalPercentOfMachine, machineBusyPercent: cpu.machineBusyPercent, byGroup: Object.fromEntries(cpu.groups.map((g) => [g.group, g.cpu])) },
-    databasePerCheckout: r.database, memory, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
+    databasePerCheckout: r.database, memory, channel: r.channel, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
   };
 }
 

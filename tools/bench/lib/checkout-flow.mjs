@@ -1,7 +1,13 @@
-// One complete checkout through the public API, timed step by step, as a buyer and Alipay would.
+// One complete checkout through the public API, timed step by step, as a buyer and the provider would.
 import { HttpError, TimeoutError } from './http-client.mjs';
 
 export const STEPS = ['order', 'payment', 'subscribe', 'complete', 'deliveryWait', 'read'];
+
+/** Channels the benchmark can pay through, and the simulated provider that acts as the buyer's wallet. */
+export const CHANNEL_PROVIDERS = {
+  alipay: 'alipay', wechat_pay: 'wechat_pay', unionpay: 'unionpay',
+  'epay:alipay': 'epay', 'epay:wxpay': 'epay', 'epay:qqpay': 'epay', 'epay:bank': 'epay',
+};
 
 export class CheckoutError extends Error {
   constructor(kind, step, cause) {
@@ -20,7 +26,7 @@ const kindOf = (e) => (e instanceof TimeoutError ? 'timeout' : e instanceof Http
  * GET /orders/:id would cost an HTTP request, a NATS round trip and a SELECT per poll
  * (several per checkout at any useful polling interval) and would add half an interval of latency.
  */
-export async function checkout(client, { gateway, sandbox, productId, quantity, email, timeoutMs }) {
+export async function checkout(client, { gateway, sandbox, productId, quantity, email, timeoutMs, channel = 'alipay' }) {
   const steps = {};
   const t0 = performance.now();
   let mark = t0;
@@ -37,11 +43,12 @@ export async function checkout(client, { gateway, sandbox, productId, quantity, 
   };
 
   const order = await step('order', () => client.json('POST', `${gateway}/api/v1/orders`, { body: { productId, quantity, email } }));
-  const pay = await step('payment', () => client.json('POST', `${gateway}/api/v1/orders/${order.id}/payments`, { token: order.accessToken, body: { channel: 'alipay' } }));
+  const pay = await step('payment', () => client.json('POST', `${gateway}/api/v1/orders/${order.id}/payments`, { token: order.accessToken, body: { channel } }));
+  if (pay.failure) throw new CheckoutError('declined', 'payment', new Error(`${pay.failure.code}: ${pay.failure.cause}`));
   const stream = client.sse(`${gateway}/api/v1/orders/${order.id}/events?token=${encodeURIComponent(order.accessToken)}`);
   try {
     await step('subscribe', () => withTimeout(stream.opened, timeoutMs, 'event stream did not open'));
-    await step('complete', () => client.json('POST', `${sandbox}/control/payments/alipay/${encodeURIComponent(pay.merchantReference)}/complete`, { body: { outcome: 'success' } }));
+    await step('complete', () => client.json('POST', `${sandbox}/control/payments/${CHANNEL_PROVIDERS[channel]}/${encodeURIComponent(pay.merchantReference)}/complete`, { body: { outcome: 'success' } }));
     await step('deliveryWait', () => stream.waitFor('delivered', timeoutMs));
   } finally {
     stream.close();

@@ -17,7 +17,7 @@ const mb = (bytes) => `${(bytes / 1048576).toFixed(0)} MB`;
 
 export function formatReport(r) {
   const lines = [];
-  lines.push(`Checkout benchmark: ${r.concurrency} workers, ${r.durationSeconds} s measured after ${r.warmupSeconds} s warmup`);
+  lines.push(`Checkout benchmark: ${r.channel}, ${r.concurrency} workers, ${r.durationSeconds} s measured after ${r.warmupSeconds} s warmup`);
   lines.push(`Machine: ${r.machine.cores} cores, ${r.machine.model}, node ${r.machine.node}, ${mb(r.machine.memoryBytes)} RAM`);
   lines.push('');
   lines.push(`Throughput   ${r.throughputPerSecond.toFixed(1)} checkouts/s  (${r.checkouts} checkouts)`);
