@@ -111,7 +111,7 @@ async function seed(s, products, keysPerProduct) {
 }
 
 async function run(s, productIds) {
-  const client = createClient({ maxSockets: concurrency * 3, timeoutMs: TIMEOUT_MS, channel: args.channel });
+  const client = createClient({ maxSockets: concurrency * 3, timeoutMs: TIMEOUT_MS });
   const opts = { namespace, database: namespace };
   const steps = Object.fromEntries(STEPS.map((n) => [n, []]));
   const totals = [];
@@ -125,7 +125,7 @@ async function run(s, productIds) {
       const n = seq++;
       const productId = productIds[n % productIds.length];
       try {
-        const r = await checkout(client, { gateway: s.gateway, sandbox: s.sandbox, productId, quantity, email: `buyer${w}.${n}.${namespace.slice(6)}@bench.example`, timeoutMs: TIMEOUT_MS });
+        const r = await checkout(client, { gateway: s.gateway, sandbox: s.sandbox, productId, quantity, email: `buyer${w}.${n}.${namespace.slice(6)}@bench.example`, timeoutMs: TIMEOUT_MS, channel: args.channel });
         if (!measuring || !running) continue;
         totals.push(r.totalMs);
         for (const [k, v] of Object.entries(r.steps)) steps[k].push(v);
