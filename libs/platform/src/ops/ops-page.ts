@@ -4,7 +4,8 @@ export type OpsSection =
   | { title: string; kind: 'table'; rows: Record<string, unknown>[]; empty?: string };
 
 export interface OpsSectionSource {
-  sections(): Promise<OpsSection[]>;
+  /** `query` is the page's query string (e.g. `?payment=<reference>` to look at one payment). */
+  sections(query: Readonly<Record<string, string>>): Promise<OpsSection[]>;
 }
 
 const esc = (v: unknown) =>

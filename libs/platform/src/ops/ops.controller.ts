@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Injectable, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Injectable, Param, Query, UseGuards } from '@nestjs/common';
 import { PLATFORM_CONFIG } from '../tokens';
 import { redactConfig, type BaseConfig } from '../config';
 import { spanStore } from '../telemetry';
@@ -27,8 +27,10 @@ export class OpsController {
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async page(): Promise<string> {
-    const own = await Promise.all(this.registry.sources.map((s) => s.sections()));
+  async page(@Query() query: Record<string, unknown> = {}): Promise<string> {
+    // Only single string values reach the sections: `?a=1&a=2` or nested keys are dropped.
+    const q = Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const own = await Promise.all(this.registry.sources.map((s) => s.sections(q)));
     const health = await this.readiness.run();
     const mem = process.memoryUsage();
     const sections: OpsSection[] = [

@@ -66,6 +66,9 @@ export class ConfirmPaymentController {
   @EventPattern(patternOfEvent(ProviderPaymentFailedSchema))
   async onFailed(@Payload() evt: ProviderPaymentFailed, @Ctx() ctx: JetStreamContext) {
     await this.inbox.runOnce(this.db, ctx, async (em) => {
+      // Logged for the payment's event history on /ops, whether or not it still changes the attempt.
+      await em.query(`INSERT INTO provider_events (provider, provider_event_id, merchant_reference, kind) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [evt.provider, `${evt.merchantReference}:failed:${evt.failure?.code ?? 'unknown'}`, evt.merchantReference, `failed: ${evt.failure?.code ?? 'unknown'}`]);
       // The adapter says what happened; the buyer is told it in both languages, naming the channels
       // the router offered when the attempt started.
       const [a] = await queryRows<{ id: string; order_id: string; channel: string; traceparent: string | null; alternatives: string[] }>(em,
