@@ -1,0 +1,2 @@
+export * from './epay.adapter';
+export * from './epay.config';
