@@ -1,0 +1,2 @@
+export * from './unionpay.adapter';
+export * from './unionpay.config';
