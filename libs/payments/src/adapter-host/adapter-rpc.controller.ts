@@ -2,7 +2,7 @@ import { Controller, Inject, type Type } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { create } from '@bufbuild/protobuf';
 import {
-  CancelPaymentResponseSchema, CreatePaymentResponseSchema, PaymentProviderService, patternOfMethod, QueryPaymentResponseSchema, RefundPaymentResponseSchema,
+  CancelPaymentResponseSchema, CreatePaymentResponseSchema, PaymentProviderService, patternOfMethod, ProviderStatus, QueryPaymentResponseSchema, RefundPaymentResponseSchema,
   type CancelPaymentRequest, type CreatePaymentRequest, type QueryPaymentRequest, type RefundPaymentRequest,
 } from '@cardshop/contracts';
 import { notFound } from '@cardshop/platform';
@@ -47,6 +47,9 @@ export function adapterRpcController(provider: string): Type<unknown> {
 
     @MessagePattern(patternOfMethod(PaymentProviderService.method.cancelPayment, provider))
     async cancel(@Payload() req: CancelPaymentRequest) {
+      // UnionPay and epay have no close: the payment stays open at the provider until it lapses,
+      // so the caller keeps asking about it (and refunds it if the buyer pays anyway).
+      if (!this.adapter.capabilities().supportsCancel) return create(CancelPaymentResponseSchema, { status: ProviderStatus.PENDING });
       const expected = await this.attempts.expectedPayment(req.merchantReference);
       const r = await this.adapter.cancelPayment({ merchantReference: req.merchantReference, createdAtMs: expected?.createdAtMs });
       return create(CancelPaymentResponseSchema, { status: toProviderStatus(r.status) });
