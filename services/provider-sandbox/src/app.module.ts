@@ -3,8 +3,11 @@ import { PersistenceModule, PlatformModule, type BaseConfig } from '@cardshop/pl
 import { SandboxInit1733000000000 } from './migrations/1733000000000-sandbox-init';
 import { SandboxPayments1764000000000 } from './migrations/1764000000000-sandbox-payments';
 import { SandboxKitModule } from './kit';
+import { UnionPaySandboxModule } from './unionpay';
 import { AlipaySandboxModule } from './alipay';
 import { ControlModule } from './control';
+import { EpaySandboxModule } from './epay';
+import { WechatPaySandboxModule } from './wechat-pay';
 import type { SandboxConfig } from './sandbox.config';
 
 /** One module per simulated provider, plus the provider-agnostic control API; state in its own schema. */
@@ -20,6 +23,9 @@ export class AppModule {
         ControlModule,
         AlipaySandboxModule.forRoot({ timeScale: config.SANDBOX_TIME_SCALE, durable: true }),
         // other providers: each module below reads the shared store and time scale from SandboxKitModule
+        UnionPaySandboxModule,
+        EpaySandboxModule,
+        WechatPaySandboxModule.forRoot(),
       ],
     };
   }

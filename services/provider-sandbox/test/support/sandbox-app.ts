@@ -6,7 +6,10 @@ import { testDatabaseUrl } from '@cardshop/platform/testing';
 import { AlipaySandboxModule } from '../../src/alipay';
 import { AppModule } from '../../src/app.module';
 import { ControlModule } from '../../src/control';
+import { EpaySandboxModule } from '../../src/epay';
 import { SandboxKitModule } from '../../src/kit';
+import { UnionPaySandboxModule } from '../../src/unionpay';
+import { WechatPaySandboxModule } from '../../src/wechat-pay';
 import { sandboxConfigSchema } from '../../src/sandbox.config';
 
 export interface RunningSandbox {
@@ -27,6 +30,9 @@ export async function startSandbox(opts: { timeScale?: number; schema?: string }
       SandboxKitModule.forRoot({ timeScale: opts.timeScale ?? 0.001 }),
       AlipaySandboxModule.forRoot({ timeScale: opts.timeScale ?? 0.001 }),
       // other providers
+      UnionPaySandboxModule,
+      EpaySandboxModule,
+      WechatPaySandboxModule.forRoot(),
     ],
   })
   class SandboxTestModule {}

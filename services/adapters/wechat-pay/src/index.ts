@@ -1,0 +1,2 @@
+export * from './wechat-pay.adapter';
+export * from './wechat-pay.config';
