@@ -51,7 +51,9 @@ export class StartPaymentController {
     const provider = this.config.PAYMENT_CHANNEL_PROVIDERS[channel];
     if (!provider) throw new AppError('PAYMENT.NO_ADAPTER', `the router chose ${channel}, which no adapter serves`, 503, true);
     const attemptId = randomUUID();
-    const merchantReference = `CS${attemptId.replace(/-/g, '')}`;
+    // The attempt id's 32 hex digits: within every provider's rules (WeChat out_trade_no ≤ 32,
+    // UnionPay orderId 8–40 letters and digits, Alipay ≤ 64, epay letters and digits).
+    const merchantReference = attemptId.replace(/-/g, '');
     // The provider is told this time and the attempt row keeps it: UnionPay finds a payment by reference and time.
     const createdAtMs = Date.now();
     const base = { attemptId, req, channel, provider, merchantReference, riskDecisionId: risk.decisionId, createdAtMs, alternatives };

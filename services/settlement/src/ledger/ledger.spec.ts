@@ -108,3 +108,10 @@ describe('refundTransfer', () => {
     expect(() => refundTransfer(refund(0n), 500)).toThrow(expect.objectContaining({ status: 422 }));
   });
 });
+
+describe('clearing accounts of sub-channels', () => {
+  it("keeps ':' for separating account id parts: epay:alipay clears on provider_clearing:epay.alipay:CNY", () => {
+    expect(providerClearing('epay:alipay', 'CNY')).toEqual({ id: 'provider_clearing:epay.alipay:CNY', kind: 'provider_clearing', owner: 'epay:alipay', currency: 'CNY' });
+    expect(providerClearing('alipay', 'CNY').id).toBe('provider_clearing:alipay:CNY');
+  });
+});

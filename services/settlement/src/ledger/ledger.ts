@@ -24,7 +24,12 @@ export interface TransferDraft {
 }
 
 export const sellerPending = (sellerId: string, currency: string): Account => ({ id: `seller_pending:${sellerId}:${currency}`, kind: 'seller_pending', owner: sellerId, currency });
-export const providerClearing = (channel: string, currency: string): Account => ({ id: `provider_clearing:${channel}:${currency}`, kind: 'provider_clearing', owner: channel, currency });
+/**
+ * ':' separates the parts of an account id, and sub-channels use it too (`epay:alipay`): in an
+ * account id a channel's ':' becomes '.', so `epay:alipay` clears on `provider_clearing:epay.alipay:CNY`.
+ */
+export const clearingName = (channel: string) => channel.replaceAll(':', '.');
+export const providerClearing = (channel: string, currency: string): Account => ({ id: `provider_clearing:${clearingName(channel)}:${currency}`, kind: 'provider_clearing', owner: channel, currency });
 export const platformRevenue = (currency: string): Account => ({ id: `platform_revenue:${currency}`, kind: 'platform_revenue', owner: '', currency });
 
 /**

@@ -1,6 +1,6 @@
 import type { PaymentRefunded } from '@cardshop/contracts';
 import { AppError } from '@cardshop/platform';
-import { assertBalanced, checkedPosting, platformFee, platformRevenue, providerClearing, sellerPending, type TransferDraft } from './ledger';
+import { assertBalanced, checkedPosting, clearingName, platformFee, platformRevenue, providerClearing, sellerPending, type TransferDraft } from './ledger';
 
 /**
  * A refund reverses its share of the sale: the provider clearing account gives the money back,
@@ -10,7 +10,7 @@ import { assertBalanced, checkedPosting, platformFee, platformRevenue, providerC
 export function refundTransfer(evt: PaymentRefunded, feeBps: number): TransferDraft {
   // The refund id names the transfer, not an account: it may hold ':'.
   if (!evt.refundId || evt.refundId.length > 100) throw new AppError('LEDGER.INVALID_REFUND', 'refund event has an invalid refundId', 422);
-  const { total: amount, currency } = checkedPosting('REFUND', `refund ${evt.refundId}`, evt.amount, { sellerId: evt.sellerId, channel: evt.channel });
+  const { total: amount, currency } = checkedPosting('REFUND', `refund ${evt.refundId}`, evt.amount, { sellerId: evt.sellerId, channel: clearingName(evt.channel) });
   const fee = platformFee(amount, feeBps);
   const entries = [
     { account: providerClearing(evt.channel, currency), amount: -amount },
