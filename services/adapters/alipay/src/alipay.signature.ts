@@ -1,16 +1,5 @@
-import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
+import { signSha256Rsa, verifySha256Rsa } from '@cardshop/payments';
 
-// Parsing a PEM costs more than the RSA operation itself; keys are few and long-lived, so parse once.
-const parsed = new Map<string, KeyObject>();
-function keyOf(pem: string, kind: 'private' | 'public'): KeyObject {
-  let key = parsed.get(pem);
-  if (!key) {
-    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
-    if (parsed.size > 100) parsed.clear();
-    parsed.set(pem, key);
-  }
-  return key;
-}
 
 /**
  * Alipay's sign string: keys sorted by code point, `key=value` joined with `&`, raw (decoded)
@@ -27,16 +16,12 @@ export function buildSignString(params: Record<string, string | undefined>, omit
 
 /** RSA2 = SHA256withRSA (PKCS#1 v1.5), base64. */
 export function signRsa2(content: string, privateKeyPem: string): string {
-  return createSign('RSA-SHA256').update(content, 'utf8').sign(keyOf(privateKeyPem, 'private'), 'base64');
+  return signSha256Rsa(content, privateKeyPem);
 }
 
 /** False for a wrong signature and for garbage (bad base64, wrong key type) alike. */
 export function verifyRsa2(content: string, signature: string, publicKeyPem: string): boolean {
-  try {
-    return createVerify('RSA-SHA256').update(content, 'utf8').verify(keyOf(publicKeyPem, 'public'), signature, 'base64');
-  } catch {
-    return false;
-  }
+  return verifySha256Rsa(content, signature, publicKeyPem);
 }
 
 /** Adds `sign` over every other parameter (sign_type included), as the official SDK does. */

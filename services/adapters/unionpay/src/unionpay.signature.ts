@@ -1,16 +1,6 @@
-import { createHash, createPrivateKey, createPublicKey, createSign, createVerify, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { signSha256Rsa, verifySha256Rsa } from '@cardshop/payments';
 
-// Parsing a PEM costs more than the RSA operation itself; keys are few and long-lived, so parse once.
-const parsed = new Map<string, KeyObject>();
-function keyOf(pem: string, kind: 'private' | 'public'): KeyObject {
-  let key = parsed.get(pem);
-  if (!key) {
-    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
-    if (parsed.size > 100) parsed.clear();
-    parsed.set(pem, key);
-  }
-  return key;
-}
 
 /**
  * ACP 5.1.0 sign string: every field but `signature`, keys sorted by code point, `key=value`
@@ -32,19 +22,14 @@ export function digestOf(fields: Record<string, string>): string {
 
 /** `signature` = base64(SHA256withRSA(private key, hex digest)). */
 export function signFields(fields: Record<string, string>, privateKeyPem: string): string {
-  return createSign('RSA-SHA256').update(digestOf(fields), 'utf8').sign(keyOf(privateKeyPem, 'private'), 'base64');
+  return signSha256Rsa(digestOf(fields), privateKeyPem);
 }
 
 /** False for a wrong signature and for garbage (bad base64, not a key) alike. */
 export function verifyFields(fields: Record<string, string>, publicKey: KeyObject | string): boolean {
   const signature = fields.signature;
   if (!signature) return false;
-  try {
-    const key = typeof publicKey === 'string' ? keyOf(publicKey, 'public') : publicKey;
-    return createVerify('RSA-SHA256').update(digestOf(fields), 'utf8').verify(key, signature, 'base64');
-  } catch {
-    return false;
-  }
+  return verifySha256Rsa(digestOf(fields), signature, publicKey);
 }
 
 /** `certId`: the certificate's serial number in decimal, as UnionPay's SDKs print it. */

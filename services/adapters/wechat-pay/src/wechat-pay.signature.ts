@@ -1,20 +1,9 @@
-import { createPrivateKey, createPublicKey, createSign, createVerify, randomInt, type KeyObject } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 export const AUTH_SCHEMA = 'WECHATPAY2-SHA256-RSA2048';
 /** WeChat and its SDKs refuse signed messages whose timestamp is more than five minutes off. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
-// Parsing a PEM costs more than the RSA operation itself; keys are few and long-lived, so parse once.
-const parsed = new Map<string, KeyObject>();
-function keyOf(pem: string, kind: 'private' | 'public'): KeyObject {
-  let key = parsed.get(pem);
-  if (!key) {
-    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
-    if (parsed.size > 100) parsed.clear();
-    parsed.set(pem, key);
-  }
-  return key;
-}
 
 /** Each part followed by `\n`, as both sign strings of API v3 are built. */
 const lines = (...parts: string[]) => parts.map((p) => `${p}\n`).join('');
@@ -30,19 +19,9 @@ export const requestMessage = (method: string, pathAndQuery: string, timestamp: 
 export const responseMessage = (timestamp: string, nonce: string, body: Buffer | string): Buffer =>
   Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), Buffer.from('\n')]);
 
-/** SHA256withRSA (PKCS#1 v1.5), base64. */
-export function signSha256Rsa(message: string | Buffer, privateKeyPem: string): string {
-  return createSign('RSA-SHA256').update(message).sign(keyOf(privateKeyPem, 'private'), 'base64');
-}
+import { signSha256Rsa, verifySha256Rsa } from '@cardshop/payments';
 
-/** False for a wrong signature and for garbage (bad base64, wrong key type) alike. */
-export function verifySha256Rsa(message: string | Buffer, signature: string, publicKeyPem: string): boolean {
-  try {
-    return createVerify('RSA-SHA256').update(message).verify(keyOf(publicKeyPem, 'public'), signature, 'base64');
-  } catch {
-    return false;
-  }
-}
+export { signSha256Rsa, verifySha256Rsa };
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** A 32-character random nonce, as the official SDKs make them. */

@@ -1,16 +1,5 @@
-import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
+import { signSha256Rsa, verifySha256Rsa } from '@cardshop/payments';
 
-// Parsing a PEM costs more than the RSA operation itself; keys are few and long-lived, so parse once.
-const parsed = new Map<string, KeyObject>();
-function keyOf(pem: string, kind: 'private' | 'public'): KeyObject {
-  let key = parsed.get(pem);
-  if (!key) {
-    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
-    if (parsed.size > 100) parsed.clear();
-    parsed.set(pem, key);
-  }
-  return key;
-}
 
 /**
  * The sandbox's own implementation of Alipay's signing rules (deliberately not shared with the
@@ -26,15 +15,11 @@ export function alipaySignString(params: Record<string, string | undefined>, omi
 }
 
 export function rsa2Sign(content: string, privateKeyPem: string): string {
-  return createSign('RSA-SHA256').update(content, 'utf8').sign(keyOf(privateKeyPem, 'private'), 'base64');
+  return signSha256Rsa(content, privateKeyPem);
 }
 
 export function rsa2Verify(content: string, signature: string, publicKeyPem: string): boolean {
-  try {
-    return createVerify('RSA-SHA256').update(content, 'utf8').verify(keyOf(publicKeyPem, 'public'), signature, 'base64');
-  } catch {
-    return false;
-  }
+  return verifySha256Rsa(content, signature, publicKeyPem);
 }
 
 /** `{"<key>":<inner>,"sign":"…"}` with the signed inner JSON embedded byte for byte. */

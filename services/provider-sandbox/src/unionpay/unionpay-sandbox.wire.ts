@@ -1,4 +1,5 @@
-import { createHash, createSign, createVerify, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
+import { signSha256Rsa, verifySha256Rsa } from '@cardshop/payments';
 
 /**
  * The sandbox's own implementation of ACP 5.1.0 signing (deliberately not shared with the
@@ -15,16 +16,12 @@ export function unionPayDigest(fields: Record<string, string>): string {
 }
 
 export function unionPaySign(fields: Record<string, string>, privateKey: KeyObject | string): string {
-  return createSign('RSA-SHA256').update(unionPayDigest(fields), 'utf8').sign(privateKey, 'base64');
+  return signSha256Rsa(unionPayDigest(fields), privateKey);
 }
 
 export function unionPayVerify(fields: Record<string, string>, publicKey: KeyObject | string): boolean {
   if (!fields.signature) return false;
-  try {
-    return createVerify('RSA-SHA256').update(unionPayDigest(fields), 'utf8').verify(publicKey, fields.signature, 'base64');
-  } catch {
-    return false;
-  }
+  return verifySha256Rsa(unionPayDigest(fields), fields.signature, publicKey);
 }
 
 /** `YYYYMMDDhhmmss` in Beijing time. */

@@ -1,4 +1,5 @@
-import { createCipheriv, createHash, createPublicKey, createSign, createVerify, randomInt, X509Certificate } from 'node:crypto';
+import { createCipheriv, createHash, createPublicKey, randomInt, X509Certificate } from 'node:crypto';
+import { signSha256Rsa, verifySha256Rsa } from '@cardshop/payments';
 
 /** WeChat's request signatures and ours expire after five minutes either way. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -15,14 +16,10 @@ export const requestMessage = (method: string, url: string, timestamp: string, n
 /** `TIMESTAMP\nNONCE\nBODY\n`, what WeChat signs in responses and notifications. */
 export const responseMessage = (timestamp: string, nonce: string, body: string): string => `${timestamp}\n${nonce}\n${body}\n`;
 
-export const sha256RsaSign = (message: string, privateKeyPem: string): string => createSign('RSA-SHA256').update(message, 'utf8').sign(privateKeyPem, 'base64');
+export const sha256RsaSign = (message: string, privateKeyPem: string): string => signSha256Rsa(message, privateKeyPem);
 
 export function sha256RsaVerify(message: string, signature: string, publicKeyPem: string): boolean {
-  try {
-    return createVerify('RSA-SHA256').update(message, 'utf8').verify(publicKeyPem, signature, 'base64');
-  } catch {
-    return false;
-  }
+  return verifySha256Rsa(message, signature, publicKeyPem);
 }
 
 export interface MerchantAuthorization {
