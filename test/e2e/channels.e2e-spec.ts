@@ -15,14 +15,18 @@ interface ChannelCase {
   channel: string;
   /** The simulated provider's name at the control API. */
   provider: string;
-  /** A decline in the provider's own code, and the unified code it must come out as. */
-  decline: { reason: string; code: string };
+  /**
+   * A decline in the provider's own code, and the unified code it must come out as. Alipay has
+   * none: a buyer's failure inside the Alipay app is never reported to the merchant (the trade
+   * stays WAIT_BUYER_PAY until it lapses), so there is nothing for the platform to explain.
+   */
+  decline?: { reason: string; code: string };
   /** The sandbox's state of a payment refunded in full. */
   refundedState: RegExp;
 }
 
 const CASES: ChannelCase[] = [
-  { channel: 'alipay', provider: 'alipay', decline: { reason: 'ACQ.BUYER_BALANCE_NOT_ENOUGH', code: 'insufficient_funds' }, refundedState: /^TRADE_CLOSED$/ },
+  { channel: 'alipay', provider: 'alipay', refundedState: /^TRADE_CLOSED$/ },
   { channel: 'wechat_pay', provider: 'wechat_pay', decline: { reason: 'NOTENOUGH', code: 'insufficient_funds' }, refundedState: /^REFUND$/ },
   { channel: 'unionpay', provider: 'unionpay', decline: { reason: '38', code: 'risk_rejected' }, refundedState: /refund/i },
   { channel: 'epay:alipay', provider: 'epay', decline: { reason: 'BALANCE_NOT_ENOUGH', code: 'insufficient_funds' }, refundedState: /refund/i },
@@ -86,23 +90,6 @@ describe('every channel end to end', () => {
       expect(await db.transferAccounts(order.id)).toContain(`provider_clearing:${c.channel.replace(':', '.')}:CNY`);
     }, 60_000);
 
-    it('a decline shows its cause and remedy in English and Chinese, naming other channels', async () => {
-      const { order, payment } = await pay(c);
-      await completeInSandbox(sandbox, payment.merchantReference, c.provider, 'decline', c.decline.reason);
-      // The provider does not notify declines: payments finds it by asking (a poll), as in production.
-      const failed = await eventually(`the ${c.channel} decline to reach the order`, async () => {
-        const r = await request(gateway, 'GET', `/api/v1/orders/${order.id}`, { token: order.accessToken });
-        return r.body.payment?.status === 'failed' ? r.body.payment : undefined;
-      }, 30_000);
-      expect(failed.failure.code).toBe(c.decline.code);
-      expect(failed.failure.alternatives.length).toBeGreaterThan(0);
-      expect(failed.failure.alternatives).not.toContain(c.channel);
-      expect(failed.failure.localized.en.remedy).toMatch(/\S/);
-      expect(failed.failure.localized.zh.cause).toMatch(/[\u4e00-\u9fff]/);
-      expect(failed.failure.localized.zh.remedy).toMatch(/换用/);
-      expect((await request(gateway, 'GET', `/api/v1/orders/${order.id}`, { token: order.accessToken })).body.status).toBe('awaiting_payment');
-    }, 60_000);
-
     it('with its notifications dropped, the order is still delivered through polling', async () => {
       await plan(c.provider, 'drop', 1);
       const { order, payment } = await pay(c);
@@ -153,6 +140,26 @@ describe('every channel end to end', () => {
       const [atProvider] = await sandboxPayments(sandbox, payment.merchantReference, c.provider);
       expect(atProvider.state).toMatch(c.refundedState);
       await eventually('the sale and the refund in the ledger', async () => ((await db.transfersOfOrder(order.id)) === 2 ? true : undefined));
+    }, 60_000);
+  });
+
+  describe.each(CASES.filter((c) => c.decline))('$channel declined', (c) => {
+    it('a decline shows its cause and remedy in English and Chinese, naming other channels', async () => {
+      const decline = c.decline!;
+      const { order, payment } = await pay(c);
+      await completeInSandbox(sandbox, payment.merchantReference, c.provider, 'decline', decline.reason);
+      // The provider does not notify declines: payments finds it by asking (a poll), as in production.
+      const failed = await eventually(`the ${c.channel} decline to reach the order`, async () => {
+        const r = await request(gateway, 'GET', `/api/v1/orders/${order.id}`, { token: order.accessToken });
+        return r.body.payment?.status === 'failed' ? r.body.payment : undefined;
+      }, 30_000);
+      expect(failed.failure.code).toBe(decline.code);
+      expect(failed.failure.alternatives.length).toBeGreaterThan(0);
+      expect(failed.failure.alternatives).not.toContain(c.channel);
+      expect(failed.failure.localized.en.remedy).toMatch(/\S/);
+      expect(failed.failure.localized.zh.cause).toMatch(/[\u4e00-\u9fff]/);
+      expect(failed.failure.localized.zh.remedy).toMatch(/换用/);
+      expect((await request(gateway, 'GET', `/api/v1/orders/${order.id}`, { token: order.accessToken })).body.status).toBe('awaiting_payment');
     }, 60_000);
   });
 });

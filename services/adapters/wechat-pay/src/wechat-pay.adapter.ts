@@ -20,7 +20,7 @@ import { httpRequest } from '@cardshop/platform';
 import type { WechatPayConfig } from './wechat-pay.config';
 import { mapWechatError } from './wechat-pay.errors';
 import { callWechat, type FetchLike, type WechatReply } from './wechat-pay.http';
-import { fromTransaction, isH5, refundOutcome, requireCny, toPrepayBody } from './wechat-pay.transformers';
+import { fromTransaction, isH5, outRefundNo, refundOutcome, requireCny, toPrepayBody } from './wechat-pay.transformers';
 import type { WechatErrorBody, WechatRefund, WechatRefundBody, WechatTransaction } from './wechat-pay.types';
 import { parseWechatWebhook } from './wechat-pay.webhook';
 
@@ -111,7 +111,7 @@ export class WechatPayAdapter implements PaymentAdapter {
     if (snap.status !== 'succeeded' || !snap.amount) return { status: 'failed', refundReference, decline: decline('invalid_request', snap.providerStatus) };
     const body: WechatRefundBody = {
       out_trade_no: req.merchantReference,
-      out_refund_no: refundReference,
+      out_refund_no: outRefundNo(refundReference),
       ...(req.reason ? { reason: Array.from(req.reason).slice(0, 80).join('') } : {}),
       notify_url: this.config.notifyUrl,
       amount: { refund, total: snap.amount.minor, currency: 'CNY' },
@@ -123,7 +123,7 @@ export class WechatPayAdapter implements PaymentAdapter {
       return { status: retryable ? 'pending' : 'failed', refundReference, decline };
     }
     const r = res.data;
-    if (!r || r.out_refund_no !== refundReference) throw mismatch('out_refund_no');
+    if (!r || r.out_refund_no !== body.out_refund_no) throw mismatch('out_refund_no');
     if (r.out_trade_no !== req.merchantReference) throw mismatch('out_trade_no');
     if (r.amount?.refund !== refund) throw mismatch('refund amount');
     return { ...refundOutcome(r.status), refundReference };

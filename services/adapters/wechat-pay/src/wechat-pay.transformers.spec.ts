@@ -1,5 +1,5 @@
 import { PaymentError } from '@cardshop/payments';
-import { fromTransaction, fromWechatTime, statusOf, toPrepayBody, toWechatTime, WECHAT_STATUS } from './wechat-pay.transformers';
+import { fromTransaction, fromWechatTime, outRefundNo, statusOf, toPrepayBody, toWechatTime, WECHAT_STATUS } from './wechat-pay.transformers';
 import type { WechatTransaction } from './wechat-pay.types';
 
 const merchant = { appid: 'wxd678efh567hg6787', mchid: '1900000109', notifyUrl: 'https://shop.example/webhooks/wechat_pay' };
@@ -59,5 +59,15 @@ describe('wechat-pay.transformers', () => {
     expect(fromWechatTime('2018-06-08T10:34:56+08:00')).toBe('2018-06-08T02:34:56.000Z');
     expect(fromWechatTime('yesterday')).toBeUndefined();
     expect(fromWechatTime(42)).toBeUndefined();
+  });
+});
+
+describe('out_refund_no', () => {
+  it('keeps a reference WeChat accepts and hashes one it would refuse, the same way every time', () => {
+    expect(outRefundNo('CS0123-r1')).toBe('CS0123-r1');
+    const hashed = outRefundNo('ops:eeec1df3-bb68-408c-99e3-70d1afab40f4');
+    expect(hashed).toMatch(/^R[0-9a-f]{40}$/);
+    expect(outRefundNo('ops:eeec1df3-bb68-408c-99e3-70d1afab40f4')).toBe(hashed);
+    expect(outRefundNo('x'.repeat(65))).toMatch(/^R[0-9a-f]{40}$/);
   });
 });

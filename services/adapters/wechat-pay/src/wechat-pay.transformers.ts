@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decline, PaymentError, type CreatePaymentRequest, type Decline, type Money, type PaymentSnapshot, type PaymentStatus } from '@cardshop/payments';
 import { payErrorDecline } from './wechat-pay.errors';
 import type { WechatPrepayBody, WechatTradeState, WechatTransaction } from './wechat-pay.types';
@@ -119,4 +120,13 @@ export function refundOutcome(status: string | undefined): { status: 'succeeded'
     default:
       throw new PaymentError('PAYMENT.PROVIDER_RESPONSE_INVALID', `unknown WeChat Pay refund status ${String(status).slice(0, 32)}`, false);
   }
+}
+
+/**
+ * `out_refund_no` allows letters, digits and `_-|*@`, at most 64 characters. Our refund ids may
+ * hold other characters (`ops:<uuid>`): those go as a hash, the same on every retry, so WeChat
+ * still sees one refund per id.
+ */
+export function outRefundNo(refundReference: string): string {
+  return /^[A-Za-z0-9_\-|*@]{1,64}$/.test(refundReference) ? refundReference : `R${createHash('sha256').update(refundReference, 'utf8').digest('hex').slice(0, 40)}`;
 }
