@@ -25,9 +25,9 @@ export const { seedDemo, call } = require('../../tools/stack/seed') as {
  * A whole platform of its own for one browser suite: unique namespace, database and port range,
  * and Alipay's notify retry schedule compressed so a lost notify costs milliseconds, not minutes.
  */
-export async function startBrowserStack(prefix: string): Promise<RunningStack> {
+export async function startBrowserStack(prefix: string, serviceEnv: Record<string, Record<string, string>> = {}): Promise<RunningStack> {
   const namespace = `${prefix}_${randomBytes(4).toString('hex')}`;
-  return startStack({ namespace, database: namespace, basePort: await freeBasePort(), dropDatabaseOnStop: true, env: { SANDBOX_TIME_SCALE: '0.001' } });
+  return startStack({ namespace, database: namespace, basePort: await freeBasePort(), dropDatabaseOnStop: true, env: { SANDBOX_TIME_SCALE: '0.001' }, serviceEnv });
 }
 
 /** Debian's Chromium (CI installs it the same way); never a downloaded browser. */
