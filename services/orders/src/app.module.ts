@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { messagingEntities, messagingMigrations, ServiceMessagingModule } from '@cardshop/messaging';
 import { PersistenceModule, PlatformModule } from '@cardshop/platform';
 import { ExpireOrdersService } from './expire-orders/expire-orders.service';
+import { CompleteOrdersService } from './complete-orders/complete-orders.service';
 import { GetOrderController } from './get-order/get-order.controller';
 import { OrdersInit1732500000000 } from './migrations/1732500000000-orders-init';
 import { LookupFailures1733100000000 } from './migrations/1733100000000-lookup-failures';
@@ -12,6 +13,7 @@ import { MailCapture } from './delivery-email/mail-capture';
 import { AuditLog1733300000001 } from './migrations/1733300000001-audit-log';
 import { OpsActionsController } from './ops-actions/ops-actions.controller';
 import { RefundRequests1733300000002 } from './migrations/1733300000002-refund-requests';
+import { CompletionIndex1764300000000 } from './migrations/1764300000000-completion-index';
 import { LookupLimiter } from './lookup/lookup-limiter';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config';
 import { OrdersOps } from './orders.ops';
@@ -20,7 +22,7 @@ import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
 const controllers = [PlaceOrderController, GetOrderController, FulfilmentController, DeliveryEmailController, OpsActionsController];
-export const ordersMigrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001, RefundRequests1733300000002];
+export const ordersMigrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001, RefundRequests1733300000002, CompletionIndex1764300000000];
 
 @Module({})
 export class AppModule {
@@ -33,6 +35,7 @@ export class AppModule {
         { provide: ORDERS_CONFIG, useValue: config },
         { provide: AccessTokens, useValue: new AccessTokens(config.ACCESS_TOKEN_SECRET) },
         ExpireOrdersService,
+        CompleteOrdersService,
         Fulfilment,
         LookupLimiter,
         MailCapture,

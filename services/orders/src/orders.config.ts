@@ -11,10 +11,6 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   ORDER_TTL_SECONDS: z.coerce.number().int().min(1).default(900),
   /** How often the expiry sweep runs. */
   EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).default(5000),
-  /**
-   * How often orders paid after expiry that found no keys are tried again, whatever events were
-   * seen (restocks and releases try them at once).
-   */
   /** Failed lookups allowed per order or email within the window (guessing query passwords). */
   LOOKUP_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Failed lookups allowed per client address within the window (scanning many orders). */
@@ -27,7 +23,15 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   MAIL_FROM: z.string().min(3).default('Cardshop <no-reply@cardshop.local>'),
   /** An order paid after expiry that finds no keys for this long is refunded automatically. */
   AWAITING_STOCK_REFUND_AFTER_SECONDS: z.coerce.number().int().min(1).default(86400),
+  /**
+   * How often orders paid after expiry that found no keys are tried again, whatever events were
+   * seen (restocks and releases try them at once).
+   */
   STOCK_RETRY_MS: z.coerce.number().int().min(100).default(30000),
+  /** A delivered order becomes `completed` this long after delivery: the buyer's window to dispute it. */
+  ORDER_COMPLETE_AFTER_SECONDS: z.coerce.number().int().min(1).default(3 * 86400),
+  /** How often delivered orders past their window are completed. */
+  COMPLETE_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
 });
 export type OrdersConfig = z.infer<typeof ordersConfigSchema>;
 export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');

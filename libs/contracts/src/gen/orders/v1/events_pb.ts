@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file orders/v1/events.proto.
  */
 export const file_orders_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChZvcmRlcnMvdjEvZXZlbnRzLnByb3RvEglvcmRlcnMudjEimQEKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJc2VsbGVyX2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEh8KBXRvdGFsGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBWVtYWlsGAYgASgJEg8KB2NvdW50cnkYByABKAkiZAoJT3JkZXJQYWlkEhAKCG9yZGVyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkicAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglzZWxsZXJfaWQYAyABKAkSEAoIcXVhbnRpdHkYBCABKAUSEwoLZGVsaXZlcnlfaWQYBSABKAkiIAoMT3JkZXJFeHBpcmVkEhAKCG9yZGVyX2lkGAEgASgJIkwKEk9yZGVyQXdhaXRpbmdTdG9jaxIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFIjIKDk9yZGVyQ2FuY2VsbGVkEhAKCG9yZGVyX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJCCg1PcmRlclJlZnVuZGVkEhAKCG9yZGVyX2lkGAEgASgJEhEKCXJlZnVuZF9pZBgCIAEoCRIMCgRmdWxsGAMgASgIYgZwcm90bzM", [file_common_v1_money]);
+  fileDesc("ChZvcmRlcnMvdjEvZXZlbnRzLnByb3RvEglvcmRlcnMudjEimQEKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJc2VsbGVyX2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEh8KBXRvdGFsGAUgASgLMhAuY29tbW9uLnYxLk1vbmV5Eg0KBWVtYWlsGAYgASgJEg8KB2NvdW50cnkYByABKAkiZAoJT3JkZXJQYWlkEhAKCG9yZGVyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIgCgZhbW91bnQYBCABKAsyEC5jb21tb24udjEuTW9uZXkicAoOT3JkZXJEZWxpdmVyZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCglzZWxsZXJfaWQYAyABKAkSEAoIcXVhbnRpdHkYBCABKAUSEwoLZGVsaXZlcnlfaWQYBSABKAkiTgoOT3JkZXJDb21wbGV0ZWQSEAoIb3JkZXJfaWQYASABKAkSEQoJc2VsbGVyX2lkGAIgASgJEhcKD2RlbGl2ZXJlZF9hdF9tcxgDIAEoAyIgCgxPcmRlckV4cGlyZWQSEAoIb3JkZXJfaWQYASABKAkiTAoST3JkZXJBd2FpdGluZ1N0b2NrEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUiMgoOT3JkZXJDYW5jZWxsZWQSEAoIb3JkZXJfaWQYASABKAkSDgoGcmVhc29uGAIgASgJIkIKDU9yZGVyUmVmdW5kZWQSEAoIb3JkZXJfaWQYASABKAkSEQoJcmVmdW5kX2lkGAIgASgJEgwKBGZ1bGwYAyABKAhiBnByb3RvMw", [file_common_v1_money]);
 
 /**
  * OrderPlaced records that an order was opened and its keys reserved.
@@ -169,6 +169,42 @@ export const OrderDeliveredSchema: GenMessage<OrderDelivered> = /*@__PURE__*/
   messageDesc(file_orders_v1_events, 2);
 
 /**
+ * OrderCompleted records that a delivered order's holding window passed without a dispute: the
+ * sale is final (a refund by ops stays possible).
+ *
+ * @generated from message orders.v1.OrderCompleted
+ */
+export type OrderCompleted = Message<"orders.v1.OrderCompleted"> & {
+  /**
+   * The identifier of the order completed.
+   *
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * The identifier of the seller who sold the keys.
+   *
+   * @generated from field: string seller_id = 2;
+   */
+  sellerId: string;
+
+  /**
+   * When the keys were delivered, in Unix milliseconds.
+   *
+   * @generated from field: int64 delivered_at_ms = 3;
+   */
+  deliveredAtMs: bigint;
+};
+
+/**
+ * Describes the message orders.v1.OrderCompleted.
+ * Use `create(OrderCompletedSchema)` to create a new message.
+ */
+export const OrderCompletedSchema: GenMessage<OrderCompleted> = /*@__PURE__*/
+  messageDesc(file_orders_v1_events, 3);
+
+/**
  * OrderExpired records that an unpaid order lapsed and its keys should return to stock.
  *
  * @generated from message orders.v1.OrderExpired
@@ -187,7 +223,7 @@ export type OrderExpired = Message<"orders.v1.OrderExpired"> & {
  * Use `create(OrderExpiredSchema)` to create a new message.
  */
 export const OrderExpiredSchema: GenMessage<OrderExpired> = /*@__PURE__*/
-  messageDesc(file_orders_v1_events, 3);
+  messageDesc(file_orders_v1_events, 4);
 
 /**
  * OrderAwaitingStock records that a paid order found no keys left (it was paid after it expired
@@ -223,7 +259,7 @@ export type OrderAwaitingStock = Message<"orders.v1.OrderAwaitingStock"> & {
  * Use `create(OrderAwaitingStockSchema)` to create a new message.
  */
 export const OrderAwaitingStockSchema: GenMessage<OrderAwaitingStock> = /*@__PURE__*/
-  messageDesc(file_orders_v1_events, 4);
+  messageDesc(file_orders_v1_events, 5);
 
 /**
  * OrderCancelled records that ops cancelled an unpaid order; its keys return to stock.
@@ -251,7 +287,7 @@ export type OrderCancelled = Message<"orders.v1.OrderCancelled"> & {
  * Use `create(OrderCancelledSchema)` to create a new message.
  */
 export const OrderCancelledSchema: GenMessage<OrderCancelled> = /*@__PURE__*/
-  messageDesc(file_orders_v1_events, 5);
+  messageDesc(file_orders_v1_events, 6);
 
 /**
  * OrderRefunded records that an order's money went back to the buyer, in full or in part.
@@ -286,5 +322,5 @@ export type OrderRefunded = Message<"orders.v1.OrderRefunded"> & {
  * Use `create(OrderRefundedSchema)` to create a new message.
  */
 export const OrderRefundedSchema: GenMessage<OrderRefunded> = /*@__PURE__*/
-  messageDesc(file_orders_v1_events, 6);
+  messageDesc(file_orders_v1_events, 7);
 
