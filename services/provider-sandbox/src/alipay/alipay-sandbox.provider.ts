@@ -47,11 +47,7 @@ export class AlipaySandboxProvider implements SandboxProvider, OnModuleInit {
 
   sentNotifications(reference: string): SentNotification[] {
     const trade = this.trades.byAnyReference(reference);
-    if (!trade?.notifyUrl) return [];
-    const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-    return trade.notifications.map((n) => ({
-      id: n.notifyId, label: n.tradeStatus, status: n.status, request: { method: 'POST', url: trade.notifyUrl!, headers, body: new URLSearchParams(n.params).toString() },
-    }));
+    return trade ? notificationsOf(trade).map((n) => ({ id: n.id, label: n.label, status: n.status, request: n.request })) : [];
   }
 
   private view(t: AlipaySandboxTrade): SandboxPaymentView {
@@ -61,7 +57,10 @@ export class AlipaySandboxProvider implements SandboxProvider, OnModuleInit {
       providerReference: t.tradeNo,
       state: t.status,
       amount: { minor: t.totalMinor, currency: 'CNY' },
-      notifications: t.notifications.map((n) => ({ id: n.notifyId, status: n.status, attempts: n.attempts, acknowledged: n.status === 'acknowledged' })),
+      notifications: notificationsOf(t).map((n) => ({ id: n.id, status: n.status, attempts: n.attempts, acknowledged: n.status === 'acknowledged' })),
     };
   }
 }
+
+/** Every notification about a trade, oldest first: those an older version saved come before the rest. */
+const notificationsOf = (t: AlipaySandboxTrade) => [...(t.earlierNotifications ?? []), ...t.notifications];

@@ -1,7 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { SandboxNotificationRecord } from '../kit';
 import type { AlipayMerchantApp } from './alipay-sandbox.keys';
-import type { AlipayNotificationRecord, AlipaySandboxTrade } from './alipay-trade.repository';
+import { notifyRequest } from './alipay-sandbox.wire';
+import type { AlipaySandboxTrade } from './alipay-trade.repository';
+
+/** A notification as sandbox versions before the shared notifier saved it: the params, not the request. */
+interface EarlierStoredNotification {
+  notifyId: string;
+  tradeStatus: string;
+  params: Record<string, string>;
+  status: SandboxNotificationRecord['status'];
+  attempts: number;
+}
 
 /** A trade as stored: dates as ISO strings, refunds as pairs. */
 interface StoredTrade extends Omit<AlipaySandboxTrade, 'createdAt' | 'expiresAt' | 'paidAt' | 'closedAt' | 'refunds' | 'notifications'> {
@@ -10,7 +21,7 @@ interface StoredTrade extends Omit<AlipaySandboxTrade, 'createdAt' | 'expiresAt'
   paidAt?: string;
   closedAt?: string;
   refunds: [string, number][];
-  notifications: AlipayNotificationRecord[];
+  notifications: (SandboxNotificationRecord | EarlierStoredNotification)[];
 }
 
 /** Where the simulated Alipay keeps what must survive a restart. */
@@ -118,11 +129,13 @@ function toStored(t: AlipaySandboxTrade): StoredTrade {
     paidAt: t.paidAt?.toISOString(),
     closedAt: t.closedAt?.toISOString(),
     refunds: [...t.refunds.entries()],
-    notifications: t.notifications.map((n) => ({ ...n, params: { ...n.params } })),
+    // Copies, as the notifier keeps changing status and attempts while the write waits its turn.
+    notifications: t.notifications.map((n) => ({ ...n })),
   };
 }
 
 function fromStored(s: StoredTrade): AlipaySandboxTrade {
+  const earlier = [...(s.earlierNotifications ?? []), ...s.notifications.filter(isEarlier).map((n) => fromEarlier(n, s.notifyUrl))];
   return {
     ...s,
     createdAt: new Date(s.createdAt),
@@ -130,6 +143,17 @@ function fromStored(s: StoredTrade): AlipaySandboxTrade {
     paidAt: s.paidAt ? new Date(s.paidAt) : undefined,
     closedAt: s.closedAt ? new Date(s.closedAt) : undefined,
     refunds: new Map(s.refunds),
-    notifications: s.notifications,
+    notifications: s.notifications.filter((n): n is SandboxNotificationRecord => !isEarlier(n)),
+    ...(earlier.length ? { earlierNotifications: earlier } : {}),
   };
+}
+
+const isEarlier = (n: SandboxNotificationRecord | EarlierStoredNotification): n is EarlierStoredNotification => !('request' in n);
+
+/**
+ * An older version's record, in today's shape with the request it sent rebuilt from its params.
+ * It is kept apart from the notifier's records, so it stays as it ended and is never resent.
+ */
+function fromEarlier(n: EarlierStoredNotification, notifyUrl = ''): SandboxNotificationRecord {
+  return { id: n.notifyId, label: n.tradeStatus, request: notifyRequest(notifyUrl, n.params), status: n.status, attempts: n.attempts };
 }

@@ -1,4 +1,5 @@
 import { signSha256Rsa, verifySha256Rsa } from '@cardshop/payments';
+import type { OutgoingNotification } from '../kit';
 
 
 /**
@@ -26,6 +27,11 @@ export function rsa2Verify(content: string, signature: string, publicKeyPem: str
 export function signedResponse(responseKey: string, inner: object, privateKeyPem: string): string {
   const innerText = JSON.stringify(inner);
   return `{"${responseKey}":${innerText},"sign":${JSON.stringify(rsa2Sign(innerText, privateKeyPem))}}`;
+}
+
+/** The form POST a trade_status_sync notification travels in: the signed params, urlencoded. */
+export function notifyRequest(notifyUrl: string, params: Record<string, string>): OutgoingNotification {
+  return { method: 'POST', url: notifyUrl, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: new URLSearchParams(params).toString() };
 }
 
 /** Beijing wall-clock time, `yyyy-MM-dd HH:mm:ss`, as every Alipay time field. */

@@ -1,15 +1,8 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { SandboxNotificationRecord } from '../kit';
 import { AlipaySandboxStore } from './alipay-sandbox.store';
 
 export type AlipaySandboxTradeStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
-
-export interface AlipayNotificationRecord {
-  notifyId: string;
-  tradeStatus: AlipaySandboxTradeStatus;
-  params: Record<string, string>;
-  status: 'queued' | 'sending' | 'acknowledged' | 'dropped' | 'gave_up';
-  attempts: number;
-}
 
 export interface AlipaySandboxTrade {
   tradeNo: string;
@@ -29,7 +22,13 @@ export interface AlipaySandboxTrade {
   closedAt?: Date;
   declineReason?: string;
   refunds: Map<string, number>;
-  notifications: AlipayNotificationRecord[];
+  /** What the notifier sent or is sending: id = notify_id, label = the trade_status announced. */
+  notifications: SandboxNotificationRecord[];
+  /**
+   * Notifications an older sandbox version saved without their request. They are shown as they
+   * ended and never sent again: the notifier only looks at `notifications`.
+   */
+  earlierNotifications?: SandboxNotificationRecord[];
 }
 
 /** Where sandbox trades live: read from memory, every change written through to the store. */

@@ -1,7 +1,6 @@
 import { httpRequest } from '@cardshop/platform';
 import { randomBytes } from 'node:crypto';
 import type { NotificationPlan } from '../control';
-import type { BookedPayment, PaymentBook } from './payment-book';
 
 /** A notification exactly as the provider sends it, so every redelivery is byte-identical. */
 export interface OutgoingNotification {
@@ -24,6 +23,20 @@ export interface SandboxNotificationRecord {
   probe?: boolean;
 }
 
+/** What the notifier needs of a payment: somewhere to keep the records of what it sends. */
+export interface NotifiedPayment {
+  notifications: SandboxNotificationRecord[];
+}
+
+/**
+ * Where the notifier's payments live. A PaymentBook is one; so is any provider's own repository,
+ * as long as it saves the records with the payment, since that is what a restart resumes from.
+ */
+export interface NotifiedPayments<P extends NotifiedPayment> {
+  save(payment: P): void;
+  list(): P[];
+}
+
 export interface NotifierOptions {
   /**
    * Waits before each redelivery after the first send, in provider time (ms); its length is the
@@ -44,7 +57,7 @@ export interface NotifierOptions {
  * by the control API's notification plan (drop, duplicate, delay, reorder). Records live on the
  * payment, so a restart resumes what was still being delivered.
  */
-export class SandboxNotifier<P extends BookedPayment> {
+export class SandboxNotifier<P extends NotifiedPayment> {
   private plan: NotificationPlan = { mode: 'normal' };
   private dropsLeft?: number;
   private held: { payment: P; record: SandboxNotificationRecord }[] = [];
@@ -52,7 +65,7 @@ export class SandboxNotifier<P extends BookedPayment> {
   private stopped = false;
 
   constructor(
-    private readonly book: PaymentBook<P>,
+    private readonly book: NotifiedPayments<P>,
     private readonly options: NotifierOptions,
   ) {}
 
@@ -62,9 +75,12 @@ export class SandboxNotifier<P extends BookedPayment> {
     if (plan.mode !== 'reorder') void this.flushHeld();
   }
 
-  /** Queues a notification about `payment` and delivers it according to the plan. */
-  send(payment: P, request: OutgoingNotification, label: string): SandboxNotificationRecord {
-    const record: SandboxNotificationRecord = { id: randomBytes(12).toString('hex'), label, request, status: 'queued', attempts: 0 };
+  /**
+   * Queues a notification about `payment` and delivers it according to the plan. `id` is the
+   * provider's own id for it when the notification carries one (Alipay's notify_id).
+   */
+  send(payment: P, request: OutgoingNotification, label: string, id = randomBytes(12).toString('hex')): SandboxNotificationRecord {
+    const record: SandboxNotificationRecord = { id, label, request, status: 'queued', attempts: 0 };
     payment.notifications.push(record);
     this.book.save(payment);
     this.dispatch(payment, record);
