@@ -1,6 +1,7 @@
 import {
   PaymentError,
-  verifyAgainst,
+  checkedSnapshot,
+  integrityMismatch,
   type AdapterCapabilities,
   type CancelPaymentRequest,
   type CancelPaymentResult,
@@ -23,7 +24,7 @@ import { fromQueryResponse, toPrecreateBiz, toRefundBiz, TRADE_NOT_EXIST, yuan }
 import type { AlipayCloseResponse, AlipayPrecreateResponse, AlipayQueryResponse, AlipayRefundResponse } from './alipay.types';
 import { parseAlipayWebhook } from './alipay.webhook';
 
-const mismatch = (what: string) => new PaymentError('PAYMENT.INTEGRITY_MISMATCH', `Alipay answered with another ${what} than we asked for`, false);
+const mismatch = (what: string) => integrityMismatch('Alipay', what);
 
 /** Alipay 当面付 (precreate QR) over OpenAPI 2.0. HTTP and checks here; mapping in transformers. */
 export class AlipayAdapter implements PaymentAdapter {
@@ -57,12 +58,7 @@ export class AlipayAdapter implements PaymentAdapter {
 
   async queryPayment(req: QueryPaymentRequest): Promise<PaymentSnapshot> {
     const res = await callAlipay<AlipayQueryResponse>(this.config, this.fetchImpl, 'alipay.trade.query', this.ref(req));
-    const snap = fromQueryResponse(res, req.merchantReference);
-    if (snap.merchantReference !== req.merchantReference) throw mismatch('out_trade_no');
-    if (snap.amount && verifyAgainst({ merchantReference: req.merchantReference, amount: req.amount }, { merchantReference: snap.merchantReference, amount: snap.amount })) {
-      throw mismatch('total_amount');
-    }
-    return snap;
+    return checkedSnapshot('Alipay', req, fromQueryResponse(res, req.merchantReference), { reference: 'out_trade_no', amount: 'total_amount' });
   }
 
   /**

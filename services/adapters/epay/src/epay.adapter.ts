@@ -1,6 +1,7 @@
 import {
   PaymentError,
-  verifyAgainst,
+  checkedSnapshot,
+  integrityMismatch,
   type AdapterCapabilities,
   type CancelPaymentRequest,
   type CancelPaymentResult,
@@ -24,7 +25,7 @@ import { fromOrderResponse, nextActionOf, toMapiForm, toYuan, typeOfChannel, yua
 import type { EpayMapiResponse, EpayOrderResponse, EpayRefundResponse } from './epay.types';
 import { parseEpayWebhook } from './epay.webhook';
 
-const mismatch = (what: string) => new PaymentError('PAYMENT.INTEGRITY_MISMATCH', `epay answered with another ${what} than we asked for`, false);
+const mismatch = (what: string) => integrityMismatch('epay', what);
 /** Rainbow's act=order answer for a reference it does not know. */
 const ORDER_NOT_FOUND = -1;
 
@@ -78,12 +79,7 @@ export class EpayAdapter implements PaymentAdapter {
   async queryPayment(req: QueryPaymentRequest): Promise<PaymentSnapshot> {
     const found = await this.locate(req.merchantReference);
     if (!found) return { status: 'not_found', merchantReference: req.merchantReference };
-    const snap = fromOrderResponse(found.order, req.merchantReference);
-    if (snap.merchantReference !== req.merchantReference) throw mismatch('out_trade_no');
-    if (snap.amount && verifyAgainst({ merchantReference: req.merchantReference, amount: req.amount }, { merchantReference: snap.merchantReference, amount: snap.amount })) {
-      throw mismatch('money');
-    }
-    return snap;
+    return checkedSnapshot('epay', req, fromOrderResponse(found.order, req.merchantReference), { reference: 'out_trade_no', amount: 'money' });
   }
 
   /** Never called while supportsCancel is false; epay V1 has no API to close an order. */

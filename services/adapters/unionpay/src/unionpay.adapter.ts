@@ -1,6 +1,6 @@
 import {
   PaymentError,
-  verifyAgainst,
+  checkedSnapshot,
   type AdapterCapabilities,
   type CancelPaymentRequest,
   type CancelPaymentResult,
@@ -23,8 +23,6 @@ import { callUnionPay, type FetchLike } from './unionpay.http';
 import { FRONT_TRANS_PATH, payPageUrlFor, renderAutoForm, signedFieldsOf } from './unionpay.redirect';
 import { fromQueryResponse, orderIdOf, refundOrderIdOf, toFrontConsume, toQrConsume, toQuery, toRefund, txnTimeOf, wantsRedirect } from './unionpay.transformers';
 import { parseUnionPayWebhook } from './unionpay.webhook';
-
-const mismatch = (what: string) => new PaymentError('PAYMENT.INTEGRITY_MISMATCH', `UnionPay answered with another ${what} than we asked for`, false);
 
 /**
  * UnionPay online payments (ACP 5.1.0, 云闪付): merchant-presented QR on desktops, the gateway's
@@ -76,12 +74,7 @@ export class UnionPayAdapter implements PaymentAdapter {
   }
 
   async queryPayment(req: QueryPaymentRequest): Promise<PaymentSnapshot> {
-    const snap = await this.query(req.merchantReference, req.createdAtMs);
-    if (snap.merchantReference !== req.merchantReference) throw mismatch('orderId');
-    if (snap.amount && verifyAgainst({ merchantReference: req.merchantReference, amount: req.amount }, { merchantReference: snap.merchantReference, amount: snap.amount })) {
-      throw mismatch('txnAmt');
-    }
-    return snap;
+    return checkedSnapshot('UnionPay', req, await this.query(req.merchantReference, req.createdAtMs), { reference: 'orderId', amount: 'txnAmt' });
   }
 
   async cancelPayment(_req: CancelPaymentRequest): Promise<CancelPaymentResult> {

@@ -1,7 +1,8 @@
 import {
   decline,
   PaymentError,
-  verifyAgainst,
+  checkedSnapshot,
+  integrityMismatch,
   type AdapterCapabilities,
   type CancelPaymentRequest,
   type CancelPaymentResult,
@@ -24,7 +25,7 @@ import { fromTransaction, isH5, outRefundNo, refundOutcome, requireCny, toPrepay
 import type { WechatErrorBody, WechatRefund, WechatRefundBody, WechatTransaction } from './wechat-pay.types';
 import { parseWechatWebhook } from './wechat-pay.webhook';
 
-const mismatch = (what: string) => new PaymentError('PAYMENT.INTEGRITY_MISMATCH', `WeChat Pay answered with another ${what} than we asked for`, false);
+const mismatch = (what: string) => integrityMismatch('WeChat Pay', what);
 
 /** A refused call that is not a payment outcome: retryable faults first, then our own mistakes. */
 function fault(what: string, status: number, error: WechatErrorBody): PaymentError {
@@ -77,11 +78,7 @@ export class WechatPayAdapter implements PaymentAdapter {
       if (res.error.code === 'ORDER_NOT_EXIST') return { status: 'not_found', merchantReference: req.merchantReference, providerStatus: 'ORDER_NOT_EXIST' };
       throw fault('query', res.status, res.error);
     }
-    const snap = this.checked(res.data, req.merchantReference);
-    if (snap.amount && verifyAgainst({ merchantReference: req.merchantReference, amount: req.amount }, { merchantReference: snap.merchantReference, amount: snap.amount })) {
-      throw mismatch('amount');
-    }
-    return snap;
+    return checkedSnapshot('WeChat Pay', req, this.checked(res.data, req.merchantReference), { reference: 'out_trade_no', amount: 'amount.total' });
   }
 
   /** Closing answers 204; a paid order answers ORDERPAID, and then the money is ours to keep. */
