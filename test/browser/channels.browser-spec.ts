@@ -74,6 +74,10 @@ describe('paying by WeChat Pay and UnionPay in a browser', () => {
   it('pays by UnionPay on a phone: redirected to the UnionPay cashier and back to the shop, which shows the keys', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: IPHONE, isMobile: true, hasTouch: true });
     const { store, order } = await placeOrder(context, 'unionpay-h5@example.com');
+    // On a phone the router puts channels that open there first; Alipay's QR needs a second device.
+    const offered = await store.locator('#channels button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-channel')));
+    expect(offered[0]).toBe('unionpay');
+    expect(offered[offered.length - 1]).toBe('alipay');
     await store.click('#channels button[data-channel="unionpay"]');
     const go = store.locator('#redirect');
     await go.waitFor();

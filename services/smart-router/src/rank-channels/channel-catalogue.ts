@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ROUTER_CONFIG, type RouterConfig } from '../router.config';
 import type { Channel } from './channel-ranking';
 
-interface ChannelRow { name: string; currencies: string[]; countries: string[]; min_minor: string; max_minor: string; enabled: boolean }
+interface ChannelRow { name: string; currencies: string[]; countries: string[]; min_minor: string; max_minor: string; enabled: boolean; flows: string[] }
 
 /**
  * The channel catalogue, held in memory and re-read on a timer: ranking is on every checkout and
@@ -38,8 +38,8 @@ export class ChannelCatalogue implements OnModuleInit, OnModuleDestroy {
   }
 
   async reload(): Promise<void> {
-    const rows: ChannelRow[] = await this.db.query(`SELECT name, currencies, countries, min_minor, max_minor, enabled FROM channels ORDER BY name`);
-    this.channels = rows.map((r) => ({ name: r.name, currencies: r.currencies, countries: r.countries, minMinor: BigInt(r.min_minor), maxMinor: BigInt(r.max_minor), enabled: r.enabled }));
+    const rows: ChannelRow[] = await this.db.query(`SELECT name, currencies, countries, min_minor, max_minor, enabled, flows FROM channels ORDER BY name`);
+    this.channels = rows.map((r) => ({ name: r.name, currencies: r.currencies, countries: r.countries, minMinor: BigInt(r.min_minor), maxMinor: BigInt(r.max_minor), enabled: r.enabled, flows: r.flows }));
     this.loadedAt = Date.now();
   }
 }

@@ -1,6 +1,6 @@
 import { rankChannels, type Channel } from './channel-ranking';
 
-const ch = (name: string, over: Partial<Channel> = {}): Channel => ({ name, currencies: ['CNY'], countries: [], minMinor: 1n, maxMinor: 5_000_000n, enabled: true, ...over });
+const ch = (name: string, over: Partial<Channel> = {}): Channel => ({ name, currencies: ['CNY'], countries: [], minMinor: 1n, maxMinor: 5_000_000n, enabled: true, flows: ['qr'], ...over });
 const priorities = { CN: ['alipay', 'wechat'], BR: ['boleto', 'alipay'], '*': ['wechat', 'alipay'] };
 const names = (country: string, amountMinor: bigint, currency: string, channels: Channel[]) =>
   rankChannels(channels, { country, amountMinor, currency }, priorities).map((r) => r.channel);
@@ -30,5 +30,14 @@ describe('rankChannels', () => {
   it('reasons say the priority, the currency and the limits in plain units', () => {
     const [r] = rankChannels([ch('alipay')], { country: 'CN', amountMinor: 100n, currency: 'CNY' }, { CN: ['alipay'], '*': ['alipay'] });
     expect(r.reasons).toEqual(['priority 1 for CN', 'accepts CNY', 'amount within 0.01–50000.00']);
+  });
+
+  it('on a phone, channels that open there come before QR-only ones, keeping the country order within each', () => {
+    const channels = [ch('alipay'), ch('wechat', { flows: ['qr', 'redirect'] }), ch('zpay', { flows: ['redirect'] })];
+    const rank = (device: string) => rankChannels(channels, { country: 'CN', device, amountMinor: 100n, currency: 'CNY' }, priorities);
+    expect(rank('desktop').map((r) => r.channel)).toEqual(['alipay', 'wechat', 'zpay']);
+    for (const phone of ['mobile', 'ios', 'android']) expect(rank(phone).map((r) => r.channel)).toEqual(['wechat', 'zpay', 'alipay']);
+    expect(rank('mobile').find((r) => r.channel === 'alipay')?.reasons).toContain('QR only: needs a second device to scan');
+    expect(rank('mobile')[0].reasons).toContain('opens on the phone');
   });
 });

@@ -19,7 +19,7 @@ export class RankChannelsController {
     if (!/^[A-Z]{3,4}$/.test(amount.currency)) throw badRequest('ROUTING.INVALID_CURRENCY', 'currency must be an upper-case ISO code or USDT');
     const country = req.country.trim().toUpperCase();
     if (country && !/^[A-Z]{2}$/.test(country)) throw badRequest('ROUTING.INVALID_COUNTRY', 'country must be an ISO 3166 alpha-2 code');
-    const ranked = rankChannels(this.catalogue.all(), { country, amountMinor: amount.minorAmount, currency: amount.currency }, this.config.ROUTER_PRIORITIES);
+    const ranked = rankChannels(this.catalogue.all(), { country, device: req.device.trim().toLowerCase(), amountMinor: amount.minorAmount, currency: amount.currency }, this.config.ROUTER_PRIORITIES);
     // One currency for now: the buyer pays the order's amount on every channel (FX comes later).
     return create(RankChannelsResponseSchema, { items: ranked.map((r) => ({ ...r, amount: { minorAmount: amount.minorAmount, currency: amount.currency } })) });
   }
