@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
+import { coalesceWrites } from './nats-write-coalescing';
 
 export interface NatsConnectionOptions {
   servers: string | string[];
@@ -28,6 +29,9 @@ export class NatsConnectionProvider implements OnApplicationShutdown {
         // Without this the client captures a stack trace for every request and publish, in case it
         // times out; callers name the failed operation in their own errors.
         noAsyncTraces: true,
+      }).then((nc) => {
+        if (!coalesceWrites(nc)) this.logger.warn('this nats.js version is not the one write coalescing was made for: each publish flushes on its own');
+        return nc;
       });
       this.connection.catch(() => (this.connection = undefined));
     }
