@@ -1,14 +1,12 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { testDatabaseUrl } from '@cardshop/platform/testing';
+import { randomInt } from 'node:crypto';
 import { epayMd5 } from '../src/epay/epay-sandbox.wire';
 import { NotifyReceiver, waitFor } from './support/notify-receiver';
-import { startSandbox, type RunningSandbox } from './support/sandbox-app';
+import { sandboxSchema, startSandbox, type RunningSandbox } from './support/sandbox-app';
 
 // The sandbox as the stack runs it (its own schema), stopped and started again: the epay merchant
 // keeps its pid and key, orders keep their state, refunds and notification history.
 describe('epay sandbox across a restart', () => {
-  const schema = `sandbox_${randomUUID().slice(0, 8)}`;
+  const { schema, drop } = sandboxSchema();
   const pid = String(randomInt(100_000, 999_999));
   let receiver: NotifyReceiver;
 
@@ -18,10 +16,7 @@ describe('epay sandbox across a restart', () => {
 
   afterAll(async () => {
     await receiver.close();
-    const c = new Client({ connectionString: testDatabaseUrl() });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
+    await drop();
   });
 
   it('keeps the merchant, its key and the orders with their notifications', async () => {

@@ -1,14 +1,14 @@
 import { AlipaySdk } from 'alipay-sdk';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { Client } from 'pg';
 import { testDatabaseUrl } from '@cardshop/platform/testing';
 import { NotifyReceiver, waitFor } from './support/notify-receiver';
-import { startSandbox, type RunningSandbox } from './support/sandbox-app';
+import { sandboxSchema, startSandbox, type RunningSandbox } from './support/sandbox-app';
 
 // The sandbox as the stack runs it (its own schema), stopped and started again: merchants keep
 // their Alipay public key, apps and trades are still there, notifications keep their history.
 describe('provider sandbox across a restart', () => {
-  const schema = `sandbox_${randomUUID().slice(0, 8)}`;
+  const { schema, drop } = sandboxSchema();
   const appId = `2021r${Date.now()}`;
   const appKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let receiver: NotifyReceiver;
@@ -21,10 +21,7 @@ describe('provider sandbox across a restart', () => {
 
   afterAll(async () => {
     await receiver.close();
-    const c = new Client({ connectionString: testDatabaseUrl() });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
+    await drop();
   });
 
   it('keeps its key pair, the merchant app and the trades with their notifications', async () => {

@@ -1,8 +1,6 @@
 import { createHash, createSign, createVerify, generateKeyPairSync, randomUUID, X509Certificate } from 'node:crypto';
-import { Client } from 'pg';
-import { testDatabaseUrl } from '@cardshop/platform/testing';
 import { NotifyReceiver, waitFor } from './support/notify-receiver';
-import { startSandbox, type RunningSandbox } from './support/sandbox-app';
+import { sandboxSchema, startSandbox, type RunningSandbox } from './support/sandbox-app';
 
 // A merchant written from the ACP 5.1.0 rules directly (not the adapter), so the sandbox is checked
 // against the protocol rather than against our own adapter's reading of it.
@@ -128,7 +126,7 @@ describe('simulated UnionPay gateway', () => {
 // The sandbox as the stack runs it (its own schema), stopped and started again: the CA merchants
 // trust, the merchants' certificates and the transactions with their notifications all survive.
 describe('simulated UnionPay across a restart', () => {
-  const schema = `sandbox_${randomUUID().slice(0, 8)}`;
+  const { schema, drop } = sandboxSchema();
   let receiver: NotifyReceiver;
 
   beforeAll(async () => {
@@ -137,10 +135,7 @@ describe('simulated UnionPay across a restart', () => {
 
   afterAll(async () => {
     await receiver.close();
-    const c = new Client({ connectionString: testDatabaseUrl() });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
+    await drop();
   });
 
   it('keeps its CA, the merchant certificate and the transactions', async () => {

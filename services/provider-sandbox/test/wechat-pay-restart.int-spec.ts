@@ -1,14 +1,12 @@
 import { Wechatpay } from 'wechatpay-axios-plugin';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { testDatabaseUrl } from '@cardshop/platform/testing';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { NotifyReceiver, waitFor } from './support/notify-receiver';
-import { startSandbox, type RunningSandbox } from './support/sandbox-app';
+import { sandboxSchema, startSandbox, type RunningSandbox } from './support/sandbox-app';
 
 // The sandbox as the stack runs it (its own schema), stopped and started again: the platform key
 // and its serial, the merchant and its orders (with their notification history) are all still there.
 describe('WeChat Pay sandbox across a restart', () => {
-  const schema = `sandbox_${randomUUID().slice(0, 8)}`;
+  const { schema, drop } = sandboxSchema();
   const mchid = `19${Date.now().toString().slice(-8)}`;
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const apiV3Key = randomBytes(16).toString('hex');
@@ -25,10 +23,7 @@ describe('WeChat Pay sandbox across a restart', () => {
     if (probeSetting === undefined) delete process.env.SANDBOX_WECHAT_PROBE_EVERY;
     else process.env.SANDBOX_WECHAT_PROBE_EVERY = probeSetting;
     await receiver.close();
-    const c = new Client({ connectionString: testDatabaseUrl() });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
+    await drop();
   });
 
   it('keeps its platform key, the merchant and the orders with their notifications', async () => {

@@ -1,4 +1,4 @@
-import type { Logger } from '@nestjs/common';
+import type { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
 /**
  * Runs `work` every `everyMs`, never two runs at once (a tick during a run is skipped). A failed
@@ -30,5 +30,28 @@ export class PeriodicTask {
     this.running ??= this.work()
       .then(() => undefined, (e: unknown) => this.log.error({ err: e }, `${this.what} failed`))
       .finally(() => (this.running = undefined));
+  }
+}
+
+/**
+ * A Nest provider whose job is one periodic task: it starts with the application and, at
+ * shutdown, waits for the run in progress. Subclasses name the task and implement `runOnce`.
+ */
+export abstract class PeriodicService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: PeriodicTask;
+
+  protected constructor(what: string, everyMs: number, log: Pick<Logger, 'error'>) {
+    this.task = new PeriodicTask(what, everyMs, () => this.runOnce(), log);
+  }
+
+  /** One run; its result is ignored, a throw is logged and the next tick tries again. */
+  protected abstract runOnce(): Promise<unknown>;
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import { OrderCompletedSchema, patternOfEvent } from '@cardshop/contracts';
 import { Outbox } from '@cardshop/messaging';
-import { PeriodicTask, queryRows } from '@cardshop/platform';
+import { PeriodicService, queryRows } from '@cardshop/platform';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 import { fromStatesInto } from '../order-state/order-state';
 
@@ -14,19 +14,13 @@ import { fromStatesInto } from '../order-state/order-state';
  * deadline is in the row, several replicas split the work with SKIP LOCKED.
  */
 @Injectable()
-export class CompleteOrdersService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class CompleteOrdersService extends PeriodicService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig) {
-    this.task = new PeriodicTask('completion sweep', config.COMPLETE_SWEEP_MS, () => this.sweep(), new Logger(CompleteOrdersService.name));
+    super('completion sweep', config.COMPLETE_SWEEP_MS, new Logger(CompleteOrdersService.name));
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected runOnce(): Promise<number> {
+    return this.sweep();
   }
 
   /** One batch; returns how many orders completed. */

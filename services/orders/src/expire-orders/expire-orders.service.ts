@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PeriodicTask, queryRows } from '@cardshop/platform';
+import { PeriodicService, queryRows } from '@cardshop/platform';
 import { DataSource } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
 import { OrderExpiredSchema, patternOfEvent } from '@cardshop/contracts';
@@ -9,19 +9,13 @@ import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
 /** Expires unpaid orders past their deadline; `OrderExpired` makes the catalog release the keys. */
 @Injectable()
-export class ExpireOrdersService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class ExpireOrdersService extends PeriodicService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, @Inject(ORDERS_CONFIG) config: OrdersConfig) {
-    this.task = new PeriodicTask('expiry sweep', config.EXPIRY_SWEEP_MS, () => this.sweep(), new Logger(ExpireOrdersService.name));
+    super('expiry sweep', config.EXPIRY_SWEEP_MS, new Logger(ExpireOrdersService.name));
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected runOnce(): Promise<number> {
+    return this.sweep();
   }
 
   /** One batch; returns how many orders expired. Safe with several instances (row locks, SKIP LOCKED). */

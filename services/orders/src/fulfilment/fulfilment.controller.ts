@@ -1,4 +1,4 @@
-import { Controller, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -8,7 +8,7 @@ import {
   PaymentRefundedSchema, PaymentsService, PaymentSucceededSchema, type KeysImported, type KeysReleased, type PaymentRefunded, type PaymentSucceeded,
 } from '@cardshop/contracts';
 import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
-import { AppError, PeriodicTask, queryRows } from '@cardshop/platform';
+import { AppError, PeriodicService, queryRows } from '@cardshop/platform';
 import { appendAudit } from '../audit/audit-log';
 import { fromStatesInto } from '../order-state/order-state';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
@@ -211,22 +211,12 @@ export class FulfilmentController {
 
 /** The safety net: retries waiting orders now and then, whatever events were seen, and refunds those that waited too long. */
 @Injectable()
-export class WaitingStockRetry implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
-
+export class WaitingStockRetry extends PeriodicService {
   constructor(private readonly fulfilment: Fulfilment, @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig) {
-    this.task = new PeriodicTask('retrying orders waiting for stock', config.STOCK_RETRY_MS, () => this.pass(), new Logger(WaitingStockRetry.name));
+    super('retrying orders waiting for stock', config.STOCK_RETRY_MS, new Logger(WaitingStockRetry.name));
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
-  }
-
-  private async pass(): Promise<number> {
+  protected async runOnce(): Promise<number> {
     const delivered = await this.fulfilment.deliverWaiting();
     return delivered + (await this.fulfilment.refundStale(this.config.AWAITING_STOCK_REFUND_AFTER_SECONDS));
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { create } from '@bufbuild/protobuf';
@@ -6,7 +6,7 @@ import {
   patternOfEvent, PaymentProviderService, ProviderPaymentConfirmedSchema, ProviderPaymentFailedSchema, ProviderStatus, type QueryPaymentResponse,
 } from '@cardshop/contracts';
 import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
-import { PeriodicTask, queryRows } from '@cardshop/platform';
+import { PeriodicService, queryRows } from '@cardshop/platform';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config';
 import { from, OPEN_STATES } from '../attempt-states';
 
@@ -22,9 +22,8 @@ interface Due { id: string; provider: string; merchant_reference: string; polls:
  * (each due attempt is claimed with SKIP LOCKED).
  */
 @Injectable()
-export class PollAttempts implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PollAttempts extends PeriodicService {
   private readonly log = new Logger(PollAttempts.name);
-  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -32,15 +31,11 @@ export class PollAttempts implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly rpc: TypedRpc,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
   ) {
-    this.task = new PeriodicTask('polling attempts', config.POLL_INTERVAL_MS, () => this.pollDue(), this.log);
+    super('polling attempts', config.POLL_INTERVAL_MS, new Logger(PollAttempts.name));
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected runOnce(): Promise<number> {
+    return this.pollDue();
   }
 
   /** One pass over due attempts; returns how many were asked about. */

@@ -7,12 +7,29 @@ import { AlipaySandboxKeys } from './alipay-sandbox.keys';
 import { ALIPAY_SANDBOX_OPTIONS, alipaySandboxOptionsFromEnv, type AlipaySandboxOptions } from './alipay-sandbox.options';
 import { AlipaySandboxProvider } from './alipay-sandbox.provider';
 import { AlipayTradeLifecycle } from './alipay-trade.lifecycle';
-import { AlipayTradeRepository, InMemoryAlipayTradeRepository } from './alipay-trade.repository';
-import { AlipayWalletController } from './alipay-wallet.controller';
+import { AlipayTradeRepository, InMemoryAlipayTradeRepository, type AlipaySandboxTrade } from './alipay-trade.repository';
+import { walletPage } from './alipay-wallet.page';
+import { buyerPagesController, type BuyerPages } from '../kit';
 import { AlipaySandboxStore, MemoryOnlyAlipaySandboxStore, PgAlipaySandboxStore } from './alipay-sandbox.store';
 import { DataSource } from 'typeorm';
 
-const controllers = [AlipayGatewayController, AlipayWalletController];
+const ALIPAY_WALLET = Symbol('ALIPAY_WALLET');
+/** The "Alipay app" a QR code opens (`/alipay/qr/:token`): opening it is the scan. */
+const wallet = {
+  provide: ALIPAY_WALLET,
+  inject: [AlipayTradeRepository, AlipayTradeLifecycle],
+  useFactory: (trades: AlipayTradeRepository, lifecycle: AlipayTradeLifecycle): BuyerPages<AlipaySandboxTrade> => ({
+    find: (token) => {
+      const trade = trades.byToken(token);
+      return trade && lifecycle.refresh(trade);
+    },
+    render: walletPage,
+    complete: (trade, outcome) => void lifecycle.complete(trade, outcome),
+    opened: (trade) => lifecycle.scan(trade),
+    declinedNotice: 'You declined. The merchant is not told; the order stays unpaid.',
+  }),
+};
+const controllers = [AlipayGatewayController, buyerPagesController('alipay/qr', ALIPAY_WALLET)];
 const services = [AlipaySandboxKeys, AlipayGatewayService, AlipayTradeLifecycle, AlipayNotifier, AlipaySandboxProvider];
 const repositories = [{ provide: AlipayTradeRepository, useClass: InMemoryAlipayTradeRepository }];
 
@@ -36,7 +53,7 @@ export class AlipaySandboxModule {
       module: AlipaySandboxModule,
       imports: [ControlModule],
       controllers,
-      providers: [{ provide: ALIPAY_SANDBOX_OPTIONS, useFactory: () => ({ ...alipaySandboxOptionsFromEnv(), ...options }) }, store, ...services, ...repositories],
+      providers: [{ provide: ALIPAY_SANDBOX_OPTIONS, useFactory: () => ({ ...alipaySandboxOptionsFromEnv(), ...options }) }, store, ...services, ...repositories, wallet],
       exports: [AlipaySandboxKeys, AlipayTradeRepository],
     };
   }

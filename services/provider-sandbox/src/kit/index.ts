@@ -4,3 +4,4 @@ export * from './payment-book';
 export * from './provider-keys';
 export * from './sandbox-kit.module';
 export * from './sandbox-store';
+export * from './buyer-pages.controller';

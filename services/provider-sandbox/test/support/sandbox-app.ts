@@ -2,6 +2,8 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { testDatabaseUrl } from '@cardshop/platform/testing';
 import { AlipaySandboxModule } from '../../src/alipay';
 import { AppModule } from '../../src/app.module';
@@ -60,5 +62,22 @@ export async function startSandbox(opts: { timeScale?: number; schema?: string }
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
     close: () => app.close(),
+  };
+}
+
+/** A schema of its own for a durable sandbox that a test restarts, and dropping it afterwards. */
+export function sandboxSchema(): { schema: string; drop(): Promise<void> } {
+  const schema = `sandbox_${randomUUID().slice(0, 8)}`;
+  return {
+    schema,
+    async drop() {
+      const c = new Client({ connectionString: testDatabaseUrl() });
+      await c.connect();
+      try {
+        await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await c.end();
+      }
+    },
   };
 }
