@@ -1,4 +1,4 @@
-// `npm run bench:checkout -- --concurrency 32 --duration 30 [--warmup 45] [--json] [--cpu-prof <service>]`
+// `npm run bench:checkout -- --concurrency 32 --duration 30 [--warmup 45] [--json] [--cpu-prof <service>[,<service>…]]`
 // Starts its own stack, seeds its own catalog through the public API, then has `concurrency`
 // buyers loop complete Alipay checkouts and reports throughput, step latencies, errors, CPU and memory.
 import { createRequire } from 'node:module';
@@ -11,6 +11,7 @@ import { CHANNEL_PROVIDERS, checkout, STEPS } from './lib/checkout-flow.mjs';
 import { sample, cpuBetween, machine } from './lib/proc-usage.mjs';
 import { summarize, formatReport } from './lib/stats.mjs';
 import { dbCounters, perCheckout } from './lib/db-stats.mjs';
+import { roundTripCounters, roundTripsPerCheckout } from './lib/round-trips.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,11 +65,13 @@ try {
   const basePort = await freeBasePort({ from: num('base-port') });
   const serviceEnv = { 'provider-sandbox': { SANDBOX_TIME_SCALE: '0.001' } };
   if (args['cpu-prof']) {
-    if (!SERVICES.some((s) => s.name === args['cpu-prof'])) throw new Error(`--cpu-prof: unknown service ${args['cpu-prof']}`);
     const dir = path.join(ROOT, '.data/profiles', namespace);
     const preload = path.join(ROOT, 'tools/bench/lib/cpu-profile.cjs');
-    serviceEnv[args['cpu-prof']] = { ...serviceEnv[args['cpu-prof']], NODE_OPTIONS: `-r ${preload}`, CPU_PROFILE_DIR: dir };
-    say(`• CPU profile of ${args['cpu-prof']} will be written to ${dir} when the stack stops`);
+    for (const name of args['cpu-prof'].split(',')) {
+      if (!SERVICES.some((s) => s.name === name)) throw new Error(`--cpu-prof: unknown service ${name}`);
+      serviceEnv[name] = { ...serviceEnv[name], NODE_OPTIONS: `-r ${preload}`, CPU_PROFILE_DIR: dir };
+    }
+    say(`• CPU profiles of ${args['cpu-prof']} will be written to ${dir} when the stack stops`);
   }
   say(`• starting stack ${namespace} at base port ${basePort}`);
   const stackOpts = { namespace, database: namespace, basePort, dropDatabaseOnStop: true, env: { LOG_LEVEL: 'warn' }, serviceEnv, log: (s) => say(`• ${s}`) };
@@ -145,14 +148,14 @@ async function run(s, productIds) {
   const workers = Array.from({ length: concurrency }, (_, w) => worker(w));
   await new Promise((r) => setTimeout(r, warmupS * 1000));
   measuring = true;
-  const dbBefore = await dbCounters(s.databaseUrl);
+  const [dbBefore, tripsBefore] = await Promise.all([dbCounters(s.databaseUrl), roundTripCounters(s.urls)]);
   const before = sample(opts);
   const clientBefore = process.cpuUsage();
   await new Promise((r) => setTimeout(r, durationS * 1000));
   running = false;
   const after = sample(opts);
   const clientCpu = process.cpuUsage(clientBefore);
-  const dbAfter = await dbCounters(s.databaseUrl);
+  const [dbAfter, tripsAfter] = await Promise.all([dbCounters(s.databaseUrl), roundTripCounters(s.urls)]);
   say('• measured; letting in-flight checkouts finish');
   await Promise.all(workers);
   client.close();
@@ -181,6 +184,7 @@ async function run(s, productIds) {
       groups: usage.groups.map((g) => ({ ...g, msPerCheckout: per(g.cpu) })),
     },
     database: perCheckout(dbBefore, dbAfter, totals.length),
+    roundTrips: roundTripsPerCheckout(tripsBefore, tripsAfter, totals.length),
     memory: {
       stackRssBytes: mem((g) => g.kind !== 'shared', 'rss'), totalRssBytes: mem(() => true, 'rss'),
       stackPssBytes: mem((g) => g.kind !== 'shared', 'pss'), totalPssBytes: mem(() => true, 'pss'),
@@ -195,7 +199,7 @@ function jsonLine(r) {
     throughputPerSecond: Math.round(r.throughputPerSecond * 100) / 100, errors: r.errors, errorsByKind: r.errorsByKind,
     latencyMs: { p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 }, steps: r.steps,
     cpu: { stackSeconds: cpu.stackSeconds, totalSeconds: cpu.totalSeconds, stackMsPerCheckout: cpu.stackMsPerCheckout, totalMsPerCheckout: cpu.totalMsPerCheckout, stackPercentOfMachine: cpu.stackPercentOfMachine, totalPercentOfMachine: cpu.totalPercentOfMachine, machineBusyPercent: cpu.machineBusyPercent, byGroup: Object.fromEntries(cpu.groups.map((g) => [g.group, g.cpu])) },
-    databasePerCheckout: r.database, memory, channel: r.channel, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
+    databasePerCheckout: r.database, roundTripsPerCheckout: r.roundTrips, memory, channel: r.channel, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
   };
 }
 

@@ -1,5 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
+import { Counter } from 'prom-client';
+import { metricsRegistry } from '@cardshop/platform';
 import { coalesceWrites } from './nats-write-coalescing';
 
 export interface NatsConnectionOptions {
@@ -30,6 +32,7 @@ export class NatsConnectionProvider implements OnApplicationShutdown {
         // times out; callers name the failed operation in their own errors.
         noAsyncTraces: true,
       }).then((nc) => {
+        countMessages(nc);
         if (!coalesceWrites(nc)) this.logger.warn('this nats.js version is not the one write coalescing was made for: each publish flushes on its own');
         return nc;
       });
@@ -52,4 +55,32 @@ export class NatsConnectionProvider implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+let counted: NatsConnection | undefined;
+
+/**
+ * `nats_client_messages_total{direction}`: messages this process
+ * sent and received over its NATS connection (requests, replies, publishes, JetStream acks and
+ * pulls alike), read from the client's own statistics when scraped.
+ */
+function countMessages(nc: NatsConnection): void {
+  const first = !counted;
+  counted = nc;
+  if (!first) return;
+  let seen = { inMsgs: 0, outMsgs: 0 };
+  new Counter({
+    name: 'nats_client_messages_total',
+    help: 'NATS messages sent (out) and received (in) by this process',
+    labelNames: ['direction'],
+    registers: [metricsRegistry],
+    collect() {
+      const now = counted && !counted.isClosed() ? counted.stats() : seen;
+      // A new connection (after a restart of the provider) starts its statistics from zero.
+      const delta = (k: 'inMsgs' | 'outMsgs') => (now[k] >= seen[k] ? now[k] - seen[k] : now[k]);
+      this.inc({ direction: 'in' }, delta('inMsgs'));
+      this.inc({ direction: 'out' }, delta('outMsgs'));
+      seen = { inMsgs: now.inMsgs, outMsgs: now.outMsgs };
+    },
+  });
 }

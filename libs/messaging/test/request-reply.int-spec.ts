@@ -4,6 +4,7 @@ import { propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { lastValueFrom } from 'rxjs';
+import { metricsRegistry } from '@cardshop/platform';
 import { JetStreamClient, RpcErrorFilter, runInMessageScope, type JetStreamContext } from '../src';
 import { IntHarness } from './support/int-harness';
 import { startMessagingApp } from './support/messaging-app';
@@ -68,6 +69,15 @@ describe('request/reply over NATS', () => {
   it("a request returns the handler's value", async () => {
     await expect(client.request(RESERVE, { sku: 'steam-50', quantity: 2 })).resolves.toEqual({ reserved: 2, sku: 'steam-50' });
     await expect(lastValueFrom(client.send(RESERVE, { sku: 'psn-10', quantity: 1 }))).resolves.toEqual({ reserved: 1, sku: 'psn-10' });
+  });
+
+  it('the NATS messages a process sends and receives are counted at /metrics', async () => {
+    const count = async (direction: string) => Number((await metricsRegistry.metrics()).match(new RegExp(`^nats_client_messages_total\\{direction="${direction}"\\} (\\d+)$`, 'm'))?.[1]);
+    const [out0, in0] = [await count('out'), await count('in')];
+    for (let i = 0; i < 5; i++) await client.request(RESERVE, { sku: 'steam-50', quantity: 1 });
+    // Client and server share this process's connection: five requests out and in, five replies out and in.
+    expect((await count('out')) - out0).toBeGreaterThanOrEqual(10);
+    expect((await count('in')) - in0).toBeGreaterThanOrEqual(10);
   });
 
   it('a remote error keeps its code, status and details', async () => {

@@ -40,6 +40,11 @@ export function formatReport(r) {
   const d = r.database;
   lines.push(`PostgreSQL per checkout: ${d.xacts} transactions, rows returned ${d.returned}, fetched ${d.fetched}, inserted ${d.inserted}, updated ${d.updated}, deleted ${d.deleted}`);
   lines.push(`  row writes by table: ${Object.entries(d.rowWritesByTable).map(([t, w]) => `${t} ${w}`).join(', ')}`);
+  const t = r.roundTrips;
+  if (t) {
+    lines.push(`Round trips per checkout: ${t.total.sql} SQL statements, NATS messages ${t.total.natsOut} sent and ${t.total.natsIn} received`);
+    lines.push(`  by service (SQL / NATS out / NATS in): ${Object.entries(t.byService).map(([s, v]) => `${s} ${v.sql}/${v.natsOut}/${v.natsIn}`).join(', ')}`);
+  }
   const m = r.memory;
   lines.push(`Memory at end: stack RSS ${mb(m.stackRssBytes)} (PSS ${mb(m.stackPssBytes)}), with shared RSS ${mb(m.totalRssBytes)} (PSS ${mb(m.totalPssBytes)})`);
   return lines.join('\n');

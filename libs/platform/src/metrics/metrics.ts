@@ -3,7 +3,10 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 /** The process-wide Prometheus registry; services add their own counters to it. */
 export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry });
+// The event-loop delay histogram samples with a timer; prom-client's default (every 10 ms) wakes
+// each idle process 100 times a second, measured here at ~3 ms of CPU per second per process
+// more than every 100 ms, which still shows any lag that matters.
+collectDefaultMetrics({ register: metricsRegistry, eventLoopMonitoringPrecision: 100 });
 
 export const httpRequestDuration = new Histogram({
   name: 'http_server_request_duration_seconds',
@@ -17,6 +20,16 @@ export const messagesHandled = new Counter({
   name: 'messaging_messages_handled_total',
   help: 'NATS messages handled by pattern and outcome',
   labelNames: ['pattern', 'outcome'],
+  registers: [metricsRegistry],
+});
+
+/**
+ * SQL statements sent to PostgreSQL, BEGIN and COMMIT included: each is a round trip, and round
+ * trips, not rows, are what a checkout's database cost follows (see the benchmark's report).
+ */
+export const sqlStatements = new Counter({
+  name: 'sql_statements_total',
+  help: 'SQL statements sent to PostgreSQL (each one a round trip)',
   registers: [metricsRegistry],
 });
 

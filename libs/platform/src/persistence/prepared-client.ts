@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { sqlStatements } from '../metrics/metrics';
 import { finishSqlSpan, startSqlSpan } from '../telemetry/tracing';
 
 /**
@@ -31,6 +32,7 @@ export class PreparedStatementClient extends Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     const [text, values] = args;
+    sqlStatements.inc();
     const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 ? PreparedStatementClient.nameOf(text) : undefined;
     if (name) {
       args[0] = { name, text, values };

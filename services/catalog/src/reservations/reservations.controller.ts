@@ -9,7 +9,7 @@ import {
   type OrderCancelled, type OrderExpired, type ReleaseKeysRequest, type SellKeysRequest, type ReserveKeysRequest, type RevealKeysRequest,
 } from '@cardshop/contracts';
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
-import { AppError, badRequest, conflict, notFound } from '@cardshop/platform';
+import { AppError, badRequest, conflict, notFound, queryRows } from '@cardshop/platform';
 import { CardKeyCipher } from '../card-keys/card-key.cipher';
 import { LowStockAlerts } from '../card-keys/low-stock';
 import { Coupons } from '../coupons/coupons';
@@ -156,6 +156,8 @@ export class ReservationsController {
   @MessagePattern(patternOfMethod(CatalogService.method.sellKeys))
   async sell(@Payload() req: SellKeysRequest) {
     assertUuid(req.orderId, 'order');
+    const done = await this.sellReserved(req.orderId);
+    if (done) return done;
     return this.db.transaction(async (em) => {
       const rows: { product_id: string; quantity: number; seller_id: string; status: string; sold: string }[] = await em.query(
         `WITH r AS (UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' RETURNING product_id, quantity, status, loop_key_id),
@@ -178,6 +180,35 @@ export class ReservationsController {
       }
       return create(SellKeysResponseSchema, { productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity });
     });
+  }
+
+  /**
+   * The usual case in two round trips and no explicit transaction: read the reservation (its
+   * product, quantity and seller never change), then, if it is still reserved and holds exactly its
+   * quantity of reserved keys, sell them and write `KeysSold` in one statement. A repeated call for
+   * a sold reservation answers from the read. Anything else — released, missing, a key count that
+   * does not add up, or a race lost to a release — returns `undefined` for the general path.
+   */
+  private async sellReserved(orderId: string) {
+    const [r] = await queryRows<{ product_id: string; quantity: number; status: string; seller_id: string }>(this.db,
+      `SELECT r.product_id, r.quantity, r.status, p.seller_id FROM reservations r JOIN products p ON p.id = r.product_id WHERE r.order_id = $1`,
+      [orderId],
+    );
+    const answer = r && create(SellKeysResponseSchema, { productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity });
+    if (r?.status === 'sold') return answer;
+    if (r?.status !== 'reserved') return undefined;
+    const sold = await this.outbox.withEvents(
+      this.db,
+      `WITH res AS (SELECT quantity, loop_key_id FROM reservations WHERE order_id = $1 AND status = 'reserved' FOR UPDATE),
+       ok AS (SELECT 1 FROM res WHERE res.loop_key_id IS NOT NULL
+              OR (SELECT count(*) FROM card_keys WHERE order_id = $1 AND status = 'reserved') = res.quantity),
+       k AS (UPDATE card_keys SET status = 'sold', sold_at = now(), reserved_until = NULL
+             WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING id)
+       UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING order_id`,
+      [orderId],
+      [{ pattern: patternOfEvent(KeysSoldSchema), data: create(KeysSoldSchema, { orderId, productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity }) }],
+    );
+    return sold.length > 0 ? answer : undefined;
   }
 
   /** Sells a released reservation's quantity from the shelf, all or nothing, oldest keys first. */

@@ -9,10 +9,10 @@ import {
 } from '@cardshop/contracts';
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
 import { AppError, queryRows } from '@cardshop/platform';
-import { from } from '../attempt-states';
+import { from, type AttemptState } from '../attempt-states';
 import { failureOf } from '../failure';
 
-interface Confirmed { id: string; order_id: string; channel: string; amount_minor: string; currency: string; seller_id: string; traceparent: string | null; was: string }
+interface Confirmed { id: string; order_id: string; channel: string; amount_minor: string; currency: string; seller_id: string; traceparent: string | null }
 
 /**
  * A verified provider confirmation becomes `PaymentSucceeded` exactly once. The follow-up events
@@ -27,40 +27,51 @@ export class ConfirmPaymentController {
   /**
    * The provider's event id is logged once (`provider_events` is unique per provider and event
    * id), so a redelivered or re-sent confirmation finds it logged and changes nothing.
+   *
+   * Two round trips: the attempt's fixed facts (order, amount, seller, trace) are read first; then
+   * one statement logs the provider event, moves the attempt to `succeeded` if the event is new and
+   * the move is allowed, and writes `PaymentSucceeded` to the outbox only if it moved.
    */
   @EventPattern(patternOfEvent(ProviderPaymentConfirmedSchema))
   async onConfirmed(@Payload() evt: ProviderPaymentConfirmed) {
-    await this.db.transaction(async (em) => {
-      // Log the provider event and, if it is new, mark the attempt succeeded: one statement.
-      const [r]: (Partial<Confirmed> & { logged: boolean; known: boolean })[] = await em.query(
-        `WITH logged AS (
-           INSERT INTO provider_events (provider, provider_event_id, merchant_reference, kind) VALUES ($1, $2, $3, 'confirmed')
-           ON CONFLICT DO NOTHING RETURNING 1),
-         prev AS (SELECT id, status FROM attempts WHERE provider = $1 AND merchant_reference = $3 FOR UPDATE),
-         upd AS (
-           UPDATE attempts a SET status = 'succeeded', provider_reference = $4, paid_at = to_timestamp($5 / 1000.0), next_poll_at = NULL
-           FROM prev, intents i WHERE a.id = prev.id AND i.id = a.intent_id AND prev.status = ANY($6) AND EXISTS (SELECT 1 FROM logged)
-           RETURNING a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent, prev.status AS was)
-         SELECT EXISTS (SELECT 1 FROM logged) AS logged, EXISTS (SELECT 1 FROM prev) AS known, upd.* FROM (SELECT 1) AS one LEFT JOIN upd ON true`,
-        [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now())), from('succeeded')],
-      );
-      if (!r.logged) return; // this provider event was applied before
-      if (!r.known) throw new AppError('PAYMENT.UNKNOWN_REFERENCE', `confirmation for unknown ${evt.provider} reference ${evt.merchantReference}`, 404);
-      if (!r.id) return; // the attempt had succeeded already (another event id for the same payment, or a refund's notify): never backwards
-      const a = r as Confirmed;
-      const paid = evt.amount!;
-      if (BigInt(a.amount_minor) !== paid.minorAmount || a.currency !== paid.currency) {
-        // The adapter checks this before publishing; reaching here means a provider-side mismatch.
-        throw new AppError('PAYMENT.AMOUNT_MISMATCH', `attempt ${a.id} expects ${a.amount_minor} ${a.currency}, provider confirmed ${paid.minorAmount} ${paid.currency}`, 409);
-      }
-      if (a.was === 'cancelled' || a.was === 'expired' || a.was === 'failed') this.log.warn({ attemptId: a.id, was: a.was }, 'payment confirmed for an attempt that had ended; honouring it');
-      await this.outbox.enqueue(
-        em,
-        patternOfEvent(PaymentSucceededSchema),
-        create(PaymentSucceededSchema, { orderId: a.order_id, attemptId: a.id, channel: a.channel, amount: paid, sellerId: a.seller_id, providerReference: evt.providerReference }),
-        { eventId: a.id /* one success per attempt: the attempt id is a stable event id */, headers: a.traceparent ? { traceparent: a.traceparent } : undefined },
-      );
-    });
+    const [a] = await queryRows<Confirmed>(this.db,
+      `SELECT a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent
+       FROM attempts a JOIN intents i ON i.id = a.intent_id WHERE a.provider = $1 AND a.merchant_reference = $2`,
+      [evt.provider, evt.merchantReference],
+    );
+    if (!a) throw new AppError('PAYMENT.UNKNOWN_REFERENCE', `confirmation for unknown ${evt.provider} reference ${evt.merchantReference}`, 404);
+    const paid = evt.amount!;
+    if (BigInt(a.amount_minor) !== paid.minorAmount || a.currency !== paid.currency) {
+      // A replay of an event applied before, or one for an attempt that cannot move any more, changes nothing whatever it says.
+      const [seen] = await queryRows<{ logged: boolean; status: string }>(this.db,
+        `SELECT EXISTS (SELECT 1 FROM provider_events WHERE provider = $1 AND provider_event_id = $2) AS logged, status FROM attempts WHERE id = $3`,
+        [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, a.id]);
+      if (seen.logged || !from('succeeded').includes(seen.status as AttemptState)) return;
+      // The adapter checks this before publishing; reaching here means a provider-side mismatch.
+      throw new AppError('PAYMENT.AMOUNT_MISMATCH', `attempt ${a.id} expects ${a.amount_minor} ${a.currency}, provider confirmed ${paid.minorAmount} ${paid.currency}`, 409);
+    }
+    const [moved] = await this.outbox.withEvents<{ was: string }>(
+      this.db,
+      `WITH logged AS (
+         INSERT INTO provider_events (provider, provider_event_id, merchant_reference, kind) VALUES ($1, $2, $3, 'confirmed')
+         ON CONFLICT DO NOTHING RETURNING 1),
+       prev AS (SELECT id, status FROM attempts WHERE id = $7 FOR UPDATE)
+       UPDATE attempts a SET status = 'succeeded', provider_reference = $4, paid_at = to_timestamp($5 / 1000.0), next_poll_at = NULL
+       FROM prev WHERE a.id = prev.id AND prev.status = ANY($6) AND EXISTS (SELECT 1 FROM logged)
+       RETURNING prev.status AS was`,
+      [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now())), from('succeeded'), a.id],
+      [{
+        pattern: patternOfEvent(PaymentSucceededSchema),
+        data: create(PaymentSucceededSchema, { orderId: a.order_id, attemptId: a.id, channel: a.channel, amount: paid, sellerId: a.seller_id, providerReference: evt.providerReference }),
+        // One success per attempt: the attempt id is a stable event id.
+        opts: { eventId: a.id, headers: a.traceparent ? { traceparent: a.traceparent } : undefined },
+      }],
+    );
+    // No row: this provider event was applied before, or the attempt had succeeded already
+    // (another event id for the same payment, or a refund's notify): never backwards.
+    if (moved && (moved.was === 'cancelled' || moved.was === 'expired' || moved.was === 'failed')) {
+      this.log.warn({ attemptId: a.id, was: moved.was }, 'payment confirmed for an attempt that had ended; honouring it');
+    }
   }
 
   @EventPattern(patternOfEvent(ProviderPaymentFailedSchema))

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SandboxNotificationRecord } from '../kit';
+import { WriteBehind, type SandboxNotificationRecord } from '../kit';
 import type { AlipayMerchantApp } from './alipay-sandbox.keys';
 import { notifyRequest } from './alipay-sandbox.wire';
 import type { AlipaySandboxTrade } from './alipay-trade.repository';
@@ -54,15 +54,14 @@ export class MemoryOnlyAlipaySandboxStore extends AlipaySandboxStore {
   async flush() {}
 }
 
-/**
- * The sandbox's schema. Trade writes leave the request path: each trade has at most one write
- * in flight and one waiting, and the waiting one always carries the latest state, so a burst of
- * changes to one trade costs one or two statements and they land in order.
- */
+/** The sandbox's schema. Trade writes leave the request path (see `WriteBehind`). */
 @Injectable()
 export class PgAlipaySandboxStore extends AlipaySandboxStore {
   private readonly log = new Logger('AlipaySandboxStore');
-  private readonly writes = new Map<string, { next?: StoredTrade; done: Promise<void> }>();
+  private readonly writes = new WriteBehind<StoredTrade>(
+    (tradeNo, s) => this.db.query(`INSERT INTO alipay_trades (trade_no, data) VALUES ($1, $2) ON CONFLICT (trade_no) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`, [tradeNo, s]),
+    (tradeNo, e) => this.log.error(`trade ${tradeNo} not saved: ${e.message}`),
+  );
 
   constructor(private readonly db: DataSource) {
     super();
@@ -96,28 +95,11 @@ export class PgAlipaySandboxStore extends AlipaySandboxStore {
   }
 
   saveTrade(trade: AlipaySandboxTrade): void {
-    const snapshot = toStored(trade);
-    const pending = this.writes.get(trade.tradeNo);
-    if (pending) {
-      pending.next = snapshot;
-      return;
-    }
-    const entry: { next?: StoredTrade; done: Promise<void> } = { next: snapshot, done: Promise.resolve() };
-    entry.done = (async () => {
-      while (entry.next) {
-        const s = entry.next;
-        entry.next = undefined;
-        await this.db
-          .query(`INSERT INTO alipay_trades (trade_no, data) VALUES ($1, $2) ON CONFLICT (trade_no) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`, [s.tradeNo, s])
-          .catch((e: Error) => this.log.error(`trade ${s.tradeNo} not saved: ${e.message}`));
-      }
-      this.writes.delete(trade.tradeNo);
-    })();
-    this.writes.set(trade.tradeNo, entry);
+    this.writes.put(trade.tradeNo, toStored(trade));
   }
 
   async flush() {
-    while (this.writes.size) await Promise.all([...this.writes.values()].map((w) => w.done));
+    await this.writes.flush();
   }
 }
 

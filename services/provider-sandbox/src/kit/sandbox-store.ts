@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { WriteBehind } from './write-behind';
 
 /**
  * Where simulated providers keep what must survive a restart: their own key pairs, the merchants
@@ -40,15 +41,21 @@ export class MemoryOnlySandboxStore extends SandboxStore {
   async flush() {}
 }
 
-/**
- * The sandbox's schema. Payment writes leave the request path: each payment has at most one write
- * in flight and one waiting, and the waiting one always carries the latest state, so a burst of
- * changes to one payment costs one or two statements and they land in order.
- */
+/** The sandbox's schema. Payment writes leave the request path (see `WriteBehind`). */
 @Injectable()
 export class PgSandboxStore extends SandboxStore implements OnModuleDestroy {
   private readonly log = new Logger('SandboxStore');
-  private readonly writes = new Map<string, { next?: string; done: Promise<void> }>();
+  private readonly writes = new WriteBehind<string>(
+    (key, data) => {
+      const [provider, id] = key.split('\u0000');
+      return this.db.query(
+        `INSERT INTO sandbox_payments (provider, id, data) VALUES ($1, $2, $3)
+         ON CONFLICT (provider, id) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`,
+        [provider, id, data],
+      );
+    },
+    (key, e) => this.log.error(`${key.replace('\u0000', ' payment ')} not saved: ${e.message}`),
+  );
 
   constructor(private readonly db: DataSource) {
     super();
@@ -82,33 +89,11 @@ export class PgSandboxStore extends SandboxStore implements OnModuleDestroy {
   }
 
   savePayment(provider: string, id: string, payment: unknown): void {
-    const key = `${provider}\u0000${id}`;
-    const snapshot = JSON.stringify(payment);
-    const pending = this.writes.get(key);
-    if (pending) {
-      pending.next = snapshot;
-      return;
-    }
-    const entry: { next?: string; done: Promise<void> } = { next: snapshot, done: Promise.resolve() };
-    entry.done = (async () => {
-      while (entry.next) {
-        const s = entry.next;
-        entry.next = undefined;
-        await this.db
-          .query(
-            `INSERT INTO sandbox_payments (provider, id, data) VALUES ($1, $2, $3)
-             ON CONFLICT (provider, id) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`,
-            [provider, id, s],
-          )
-          .catch((e: Error) => this.log.error(`${provider} payment ${id} not saved: ${e.message}`));
-      }
-      this.writes.delete(key);
-    })();
-    this.writes.set(key, entry);
+    this.writes.put(`${provider}\u0000${id}`, JSON.stringify(payment));
   }
 
   async flush() {
-    while (this.writes.size) await Promise.all([...this.writes.values()].map((w) => w.done));
+    await this.writes.flush();
   }
 
   async onModuleDestroy() {
