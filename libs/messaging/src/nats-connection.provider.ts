@@ -58,18 +58,17 @@ export class NatsConnectionProvider implements OnApplicationShutdown {
 }
 
 let counted: NatsConnection | undefined;
+let counter: Counter | undefined;
 
 /**
- * `nats_client_messages_total{direction}`: messages this process
- * sent and received over its NATS connection (requests, replies, publishes, JetStream acks and
- * pulls alike), read from the client's own statistics when scraped.
+ * `nats_client_messages_total{direction}`: messages this process sent and received over its NATS
+ * connection (requests, replies, publishes, JetStream acks and pulls alike), read from the
+ * client's own statistics when scraped. The latest connection is the one counted.
  */
 function countMessages(nc: NatsConnection): void {
-  const first = !counted;
   counted = nc;
-  if (!first) return;
   let seen = { inMsgs: 0, outMsgs: 0 };
-  new Counter({
+  counter ??= new Counter({
     name: 'nats_client_messages_total',
     help: 'NATS messages sent (out) and received (in) by this process',
     labelNames: ['direction'],

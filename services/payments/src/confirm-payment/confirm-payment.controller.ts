@@ -34,6 +34,7 @@ export class ConfirmPaymentController {
    */
   @EventPattern(patternOfEvent(ProviderPaymentConfirmedSchema))
   async onConfirmed(@Payload() evt: ProviderPaymentConfirmed) {
+    const eventId = evt.providerEventId || `${evt.merchantReference}:confirmed`;
     const [a] = await queryRows<Confirmed>(this.db,
       `SELECT a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent
        FROM attempts a JOIN intents i ON i.id = a.intent_id WHERE a.provider = $1 AND a.merchant_reference = $2`,
@@ -45,7 +46,7 @@ export class ConfirmPaymentController {
       // A replay of an event applied before, or one for an attempt that cannot move any more, changes nothing whatever it says.
       const [seen] = await queryRows<{ logged: boolean; status: string }>(this.db,
         `SELECT EXISTS (SELECT 1 FROM provider_events WHERE provider = $1 AND provider_event_id = $2) AS logged, status FROM attempts WHERE id = $3`,
-        [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, a.id]);
+        [evt.provider, eventId, a.id]);
       if (seen.logged || !from('succeeded').includes(seen.status as AttemptState)) return;
       // The adapter checks this before publishing; reaching here means a provider-side mismatch.
       throw new AppError('PAYMENT.AMOUNT_MISMATCH', `attempt ${a.id} expects ${a.amount_minor} ${a.currency}, provider confirmed ${paid.minorAmount} ${paid.currency}`, 409);
@@ -59,7 +60,7 @@ export class ConfirmPaymentController {
        UPDATE attempts a SET status = 'succeeded', provider_reference = $4, paid_at = to_timestamp($5 / 1000.0), next_poll_at = NULL
        FROM prev WHERE a.id = prev.id AND prev.status = ANY($6) AND EXISTS (SELECT 1 FROM logged)
        RETURNING prev.status AS was`,
-      [evt.provider, evt.providerEventId || `${evt.merchantReference}:confirmed`, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now())), from('succeeded'), a.id],
+      [evt.provider, eventId, evt.merchantReference, evt.providerReference, Number(evt.paidAtMs || BigInt(Date.now())), from('succeeded'), a.id],
       [{
         pattern: patternOfEvent(PaymentSucceededSchema),
         data: create(PaymentSucceededSchema, { orderId: a.order_id, attemptId: a.id, channel: a.channel, amount: paid, sellerId: a.seller_id, providerReference: evt.providerReference }),
