@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { headers as natsHeaders, type JetStreamClient, type JetStreamManager } from 'nats';
+import { headers as natsHeaders, type JetStreamManager, type NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import type { NatsConnectionProvider } from '../nats-connection.provider';
 import { contextOfPattern } from '@cardshop/contracts';
@@ -9,6 +9,7 @@ import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
 import type { PendingOutboxRow } from './outbox';
 import { OutboxMessage } from './outbox-message.entity';
 import { InboxMessage } from '../inbox/inbox-message.entity';
+import { publishToStream } from '../rpc/reply-inbox';
 
 export interface OutboxRelayOptions {
   namespace: string;
@@ -56,7 +57,7 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private again = false;
   private lastCleanup = 0;
-  private nats?: { js: JetStreamClient; jsm: JetStreamManager };
+  private nats?: { nc: NatsConnection; jsm: JetStreamManager };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -111,7 +112,7 @@ export class OutboxRelay {
   publishCommitted(rows: PendingOutboxRow[]): void {
     if (!this.timer) return;
     void this.ensureStreams(rows)
-      .then(({ js }) => Promise.allSettled(rows.map((r) => js.publish(r.subject, r.payload, { msgID: r.id, headers: toHeaders(r.headers) }))))
+      .then(({ nc }) => Promise.allSettled(rows.map((r) => publishRow(nc, r))))
       .then((results) => {
         results.forEach((r, i) => (r.status === 'fulfilled' ? this.toMark.push(rows[i].id) : undefined));
         if (results.some((r) => r.status === 'rejected')) this.poke();
@@ -160,8 +161,8 @@ export class OutboxRelay {
         [minAgeMs, limit],
       );
       if (rows.length === 0) return 0;
-      const { js } = await this.ensureStreams(rows);
-      const results = await Promise.allSettled(rows.map((r) => js.publish(r.subject, r.payload, { msgID: r.id, headers: toHeaders(r.headers) })));
+      const { nc } = await this.ensureStreams(rows);
+      const results = await Promise.allSettled(rows.map((r) => publishRow(nc, r)));
       const done = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) this.logger.warn(`outbox: ${rows.length - done.length} event(s) not published yet: ${(failed.reason as Error).message}`);
@@ -170,10 +171,10 @@ export class OutboxRelay {
     });
   }
 
-  private async ensureStreams(rows: Pick<Row, 'pattern'>[]): Promise<{ js: JetStreamClient }> {
+  private async ensureStreams(rows: Pick<Row, 'pattern'>[]): Promise<{ nc: NatsConnection }> {
     if (!this.nats) {
       const nc = await this.options.connection.get();
-      this.nats = { js: nc.jetstream(), jsm: await nc.jetstreamManager() };
+      this.nats = { nc, jsm: await nc.jetstreamManager() };
     }
     for (const context of new Set(rows.map((r) => contextOfPattern(r.pattern)))) {
       if (this.ensured.has(context)) continue;
@@ -195,8 +196,9 @@ export class OutboxRelay {
   }
 }
 
-function toHeaders(record: Record<string, string>) {
+/** One outbox row to its stream, the row id as `Nats-Msg-Id`. */
+function publishRow(nc: NatsConnection, r: Pick<Row, 'id' | 'subject' | 'payload' | 'headers'>) {
   const h = natsHeaders();
-  for (const key in record) h.set(key, record[key]);
-  return h;
+  for (const key in r.headers) h.set(key, r.headers[key]);
+  return publishToStream(nc, r.subject, r.payload, h, { msgId: r.id });
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, headers as natsHeaders, type Msg, type NatsConnection, type NatsError } from 'nats';
+import { headers as natsHeaders, type Msg, type NatsConnection } from 'nats';
 import type { Codec } from '../codec';
 import { HEADER, outgoingHeaders } from '../messaging.headers';
 import { MessagingError, RpcTimeoutError } from '../messaging.errors';
 import { rpcSubject } from '@cardshop/contracts';
 import { inClientSpan } from '../transport/trace-context';
 import { openReply } from './rpc-envelope';
+import { NoReplyError, replyInbox } from './reply-inbox';
 
 export interface RequestOptions {
   /** Give up after this long (default: the client's, 5 s) with `MESSAGING.TIMEOUT`. */
@@ -32,17 +33,16 @@ export class RpcRequester {
       const nc = await this.connection();
       let reply: Msg;
       try {
-        reply = await nc.request(rpcSubject(this.namespace, pattern), this.codec.encode(pattern, data), { timeout, headers: h });
+        reply = await replyInbox(nc).request(rpcSubject(this.namespace, pattern), this.codec.encode(pattern, data), { timeoutMs: timeout, headers: h });
       } catch (err) {
-        throw mapRequestError(pattern, timeout, err as NatsError);
+        throw mapRequestError(pattern, timeout, err as Error);
       }
       return openReply(pattern, reply, this.codec) as T;
     });
   }
 }
 
-function mapRequestError(pattern: string, timeoutMs: number, err: NatsError): Error {
-  if (err.code === ErrorCode.NoResponders) return new RpcTimeoutError(pattern, 'no_responders', timeoutMs, { cause: err });
-  if (err.code === ErrorCode.Timeout) return new RpcTimeoutError(pattern, 'timeout', timeoutMs, { cause: err });
+function mapRequestError(pattern: string, timeoutMs: number, err: Error): Error {
+  if (err instanceof NoReplyError && err.reason !== 'closed') return new RpcTimeoutError(pattern, err.reason, timeoutMs, { cause: err });
   return new MessagingError('MESSAGING.UNAVAILABLE', `request ${pattern}: ${err.message}`, true, { cause: err });
 }

@@ -24,10 +24,14 @@ export function adapterRpcController(provider: string): Type<unknown> {
     @MessagePattern(patternOfMethod(PaymentProviderService.method.createPayment, provider))
     async create(@Payload() req: CreatePaymentRequest) {
       const expiresIn = req.expiresAtMs > 0n ? Math.max(60, Math.floor((Number(req.expiresAtMs) - Date.now()) / 1000)) : undefined;
+      const amount = fromProtoMoney(req.amount);
+      const createdAtMs = req.createdAtMs > 0n ? Number(req.createdAtMs) : undefined;
+      // Remembered before the provider is called: its notification may arrive before it answers.
+      this.attempts.remember({ merchantReference: req.merchantReference, amount, ...(createdAtMs ? { createdAtMs } : {}) });
       const r = await this.adapter.createPayment({
-        merchantReference: req.merchantReference, amount: fromProtoMoney(req.amount), description: req.subject || req.merchantReference,
+        merchantReference: req.merchantReference, amount, description: req.subject || req.merchantReference,
         expiresInSeconds: expiresIn, buyer: { country: req.country || undefined, device: req.device || undefined, ip: req.buyerIp || undefined },
-        channel: req.channel || undefined, returnUrl: req.returnUrl || undefined, createdAtMs: req.createdAtMs > 0n ? Number(req.createdAtMs) : undefined,
+        channel: req.channel || undefined, returnUrl: req.returnUrl || undefined, createdAtMs,
       });
       return create(CreatePaymentResponseSchema, {
         providerReference: r.providerReference ?? '', status: toProviderStatus(r.status), nextAction: toProtoNextAction(r.nextAction), failure: toProtoFailure(r.decline),

@@ -58,4 +58,12 @@ describe('httpRequest', () => {
     // A hang-up on a fresh socket is an answer of sorts: it is not repeated.
     await expect(httpRequest(`${base}/hang-up`, { method: 'POST', body: 'x' })).rejects.toThrow(/socket hang up/);
   });
+
+  it('sends it again on a connection of its own, not on the next kept-alive socket, which may be just as stale', async () => {
+    // Several sockets kept alive at once; every one of them is closed when reused.
+    await Promise.all(['a', 'b', 'c', 'd'].map((body) => httpRequest(`${base}/close-reused`, { method: 'POST', body })));
+    const before = seen.length;
+    const res = await httpRequest(`${base}/close-reused`, { method: 'POST', body: 'after' });
+    expect([res.status, seen.slice(before).map((r) => r.body)]).toEqual([200, ['after']]);
+  });
 });

@@ -37,12 +37,12 @@ export function httpRequest(url: string, init: HttpRequestInit): Promise<HttpRes
   const transport = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
   if (!transport) return Promise.reject(new TypeError(`unsupported protocol ${target.protocol}`));
   const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
-  const once = () => send(transport, target, init, body);
   // A kept-alive socket the server closed while idle fails before the request reached it: the
-  // server never saw it, so sending it once more on a fresh socket is safe (Node's documented
-  // `reusedSocket` pattern). Any other failure is the caller's to judge.
-  return once().catch((err: Error & { code?: string; reusedSocket?: boolean }) => {
-    if (err.reusedSocket && STALE_SOCKET.has(err.code ?? '') && !init.signal?.aborted) return once();
+  // server never saw it, so sending it again is safe (Node's documented `reusedSocket` pattern).
+  // Again on a connection of its own, not the next kept-alive one: a server closes its idle
+  // sockets together, so the next one may be just as stale. Any other failure is the caller's to judge.
+  return send(transport, target, init, body, agents[target.protocol as 'http:' | 'https:']).catch((err: Error & { code?: string; reusedSocket?: boolean }) => {
+    if (err.reusedSocket && STALE_SOCKET.has(err.code ?? '') && !init.signal?.aborted) return send(transport, target, init, body, false);
     throw err;
   });
 }
@@ -50,14 +50,14 @@ export function httpRequest(url: string, init: HttpRequestInit): Promise<HttpRes
 /** How a write to a socket the peer already closed fails. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
 
-function send(transport: typeof http | typeof https, target: URL, init: HttpRequestInit, body: Buffer | undefined): Promise<HttpResponseLike> {
+function send(transport: typeof http | typeof https, target: URL, init: HttpRequestInit, body: Buffer | undefined, agent: http.Agent | false): Promise<HttpResponseLike> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = transport.request(
       target,
       {
         method: init.method,
-        agent: agents[target.protocol as 'http:' | 'https:'],
+        agent,
         headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
         signal: init.signal,
       },
