@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from './lib/http-client.mjs';
 import { CHANNEL_PROVIDERS, checkout, STEPS } from './lib/checkout-flow.mjs';
 import { sample, cpuBetween, machine } from './lib/proc-usage.mjs';
-import { summarize, formatReport } from './lib/stats.mjs';
+import { summarize, formatReport, percentile } from './lib/stats.mjs';
 import { dbCounters, perCheckout } from './lib/db-stats.mjs';
 import { roundTripCounters, roundTripsPerCheckout } from './lib/round-trips.mjs';
+import { startSpeedProbe } from './lib/speed-probe.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -146,8 +147,10 @@ async function run(s, productIds) {
 
   say(`• ${concurrency} workers: ${warmupS} s warmup, then ${durationS} s measured`);
   const workers = Array.from({ length: concurrency }, (_, w) => worker(w));
+  const probe = startSpeedProbe();
   await new Promise((r) => setTimeout(r, warmupS * 1000));
   measuring = true;
+  probe.reset();
   const [dbBefore, tripsBefore] = await Promise.all([dbCounters(s.databaseUrl), roundTripCounters(s.urls)]);
   const before = sample(opts);
   const clientBefore = process.cpuUsage();
@@ -155,6 +158,7 @@ async function run(s, productIds) {
   running = false;
   const after = sample(opts);
   const clientCpu = process.cpuUsage(clientBefore);
+  const probeMs = Float64Array.from(probe.stop()).sort();
   const [dbAfter, tripsAfter] = await Promise.all([dbCounters(s.databaseUrl), roundTripCounters(s.urls)]);
   say('• measured; letting in-flight checkouts finish');
   await Promise.all(workers);
@@ -183,6 +187,11 @@ async function run(s, productIds) {
       machineBusyPercent: (100 * usage.machineBusy) / (usage.seconds * cores),
       groups: usage.groups.map((g) => ({ ...g, msPerCheckout: per(g.cpu) })),
     },
+    speedProbe: {
+      runs: probeMs.length, p10Ms: percentile(probeMs, 10), medianMs: percentile(probeMs, 50), p90Ms: percentile(probeMs, 90),
+      // CPU per checkout in units of the probe's work: comparable across runs and hours on one machine kind.
+      totalPerCheckoutInProbes: probeMs.length ? per(totalSeconds) / percentile(probeMs, 50) : null,
+    },
     database: perCheckout(dbBefore, dbAfter, totals.length),
     roundTrips: roundTripsPerCheckout(tripsBefore, tripsAfter, totals.length),
     memory: {
@@ -199,7 +208,7 @@ function jsonLine(r) {
     throughputPerSecond: Math.round(r.throughputPerSecond * 100) / 100, errors: r.errors, errorsByKind: r.errorsByKind,
     latencyMs: { p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 }, steps: r.steps,
     cpu: { stackSeconds: cpu.stackSeconds, totalSeconds: cpu.totalSeconds, stackMsPerCheckout: cpu.stackMsPerCheckout, totalMsPerCheckout: cpu.totalMsPerCheckout, stackPercentOfMachine: cpu.stackPercentOfMachine, totalPercentOfMachine: cpu.totalPercentOfMachine, machineBusyPercent: cpu.machineBusyPercent, byGroup: Object.fromEntries(cpu.groups.map((g) => [g.group, g.cpu])) },
-    databasePerCheckout: r.database, roundTripsPerCheckout: r.roundTrips, memory, channel: r.channel, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
+    speedProbe: r.speedProbe, databasePerCheckout: r.database, roundTripsPerCheckout: r.roundTrips, memory, channel: r.channel, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
   };
 }
 

@@ -33,6 +33,11 @@ export function formatReport(r) {
   lines.push(`  stack    ${c.stackSeconds.toFixed(1)} s = ${c.stackPercentOfMachine.toFixed(0)}% of ${r.machine.cores} cores, ${c.stackMsPerCheckout.toFixed(1)} CPU-ms per checkout`);
   lines.push(`  + shared ${c.totalSeconds.toFixed(1)} s = ${c.totalPercentOfMachine.toFixed(0)}% of ${r.machine.cores} cores, ${c.totalMsPerCheckout.toFixed(1)} CPU-ms per checkout`);
   lines.push(`  bench client ${c.benchClientSeconds.toFixed(1)} s; whole machine busy ${c.machineBusyPercent.toFixed(0)}% (other work on the box included)`);
+  const sp = r.speedProbe;
+  if (sp?.runs) {
+    lines.push(`  machine speed: the probe's fixed work took ${sp.medianMs.toFixed(2)} CPU-ms (p10 ${sp.p10Ms.toFixed(2)}, p90 ${sp.p90Ms.toFixed(2)}, ${sp.runs} runs; lower is faster)`);
+    lines.push(`  → ${sp.totalPerCheckoutInProbes.toFixed(2)} probe-units of CPU per checkout (CPU-ms with shared ÷ probe ms: compare this across runs, not CPU-ms)`);
+  }
   lines.push(`${'  process'.padEnd(24)}${pad('CPU s', 8)}${pad('share', 7)}${pad('ms/chk', 8)}${pad('RSS', 9)}${pad('PSS', 9)}`);
   for (const g of c.groups) {
     lines.push(`${('  ' + g.group).padEnd(24)}${pad(g.cpu.toFixed(1), 8)}${pad(((100 * g.cpu) / Math.max(c.totalSeconds, 1e-9)).toFixed(0) + '%', 7)}${pad(g.msPerCheckout.toFixed(1), 8)}${pad(mb(g.rss), 9)}${pad(mb(g.pss), 9)}`);
