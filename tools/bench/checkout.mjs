@@ -1,4 +1,4 @@
-// `npm run bench:checkout -- --concurrency 32 --duration 30 [--warmup 45] [--json] [--cpu-prof <service>[,<service>…]]`
+// `npm run bench:checkout -- --concurrency 32 --duration 30 [--warmup 45] [--windows 1] [--json] [--cpu-prof <service>[,<service>…]]`
 // Starts its own stack, seeds its own catalog through the public API, then has `concurrency`
 // buyers loop complete Alipay checkouts and reports throughput, step latencies, errors, CPU and memory.
 import { createRequire } from 'node:module';
@@ -33,6 +33,9 @@ const { values: args } = parseArgs({
     quantity: { type: 'string', default: '1' },
     'base-port': { type: 'string', default: process.env.BENCH_BASE_PORT ?? '23000' },
     'cpu-prof': { type: 'string' },
+    // The measured time split into this many equal windows, each reported on its own line: shows how
+    // much the machine itself moved during the run.
+    windows: { type: 'string', default: '1' },
     // Which payment channel every checkout pays through (alipay, wechat_pay, unionpay, epay:alipay, …).
     channel: { type: 'string', default: 'alipay' },
   },
@@ -46,6 +49,7 @@ const concurrency = Math.max(1, num('concurrency'));
 const durationS = Math.max(1, num('duration'));
 const warmupS = num('warmup');
 const quantity = Math.max(1, num('quantity'));
+const windowCount = Math.max(1, num('windows'));
 const TIMEOUT_MS = 30_000;
 if (!CHANNEL_PROVIDERS[args.channel]) throw new Error(`--channel must be one of ${Object.keys(CHANNEL_PROVIDERS).join(', ')}, got ${args.channel}`);
 const say = (s) => process.stderr.write(`${s}\n`);
@@ -154,11 +158,22 @@ async function run(s, productIds) {
   const [dbBefore, tripsBefore] = await Promise.all([dbCounters(s.databaseUrl), roundTripCounters(s.urls)]);
   const before = sample(opts);
   const clientBefore = process.cpuUsage();
-  await new Promise((r) => setTimeout(r, durationS * 1000));
-  running = false;
-  const after = sample(opts);
+  const windows = [];
+  const probeAll = [];
+  let after = before;
+  for (let i = 0; i < windowCount; i++) {
+    const [from, done] = [after, totals.length];
+    await new Promise((r) => setTimeout(r, (durationS * 1000) / windowCount));
+    if (i === windowCount - 1) running = false;
+    after = sample(opts);
+    const probed = probe.take();
+    probeAll.push(...probed);
+    const w = cpuBetween(from, after);
+    windows.push({ seconds: w.seconds, checkouts: totals.length - done, cpuSeconds: w.groups.reduce((a, g) => a + g.cpu, 0), probeMedianMs: percentile(Float64Array.from(probed).sort(), 50) });
+  }
+  probe.stop();
   const clientCpu = process.cpuUsage(clientBefore);
-  const probeMs = Float64Array.from(probe.stop()).sort();
+  const probeMs = Float64Array.from(probeAll).sort();
   const [dbAfter, tripsAfter] = await Promise.all([dbCounters(s.databaseUrl), roundTripCounters(s.urls)]);
   say('• measured; letting in-flight checkouts finish');
   await Promise.all(workers);
@@ -192,6 +207,10 @@ async function run(s, productIds) {
       // CPU per checkout in units of the probe's work: comparable across runs and hours on one machine kind.
       totalPerCheckoutInProbes: probeMs.length ? per(totalSeconds) / percentile(probeMs, 50) : null,
     },
+    windows: windows.map((w) => {
+      const msPerCheckout = w.checkouts ? (1000 * w.cpuSeconds) / w.checkouts : null;
+      return { ...w, throughputPerSecond: w.checkouts / w.seconds, msPerCheckout, perCheckoutInProbes: msPerCheckout && w.probeMedianMs ? msPerCheckout / w.probeMedianMs : null };
+    }),
     database: perCheckout(dbBefore, dbAfter, totals.length),
     roundTrips: roundTripsPerCheckout(tripsBefore, tripsAfter, totals.length),
     memory: {
@@ -208,7 +227,7 @@ function jsonLine(r) {
     throughputPerSecond: Math.round(r.throughputPerSecond * 100) / 100, errors: r.errors, errorsByKind: r.errorsByKind,
     latencyMs: { p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 }, steps: r.steps,
     cpu: { stackSeconds: cpu.stackSeconds, totalSeconds: cpu.totalSeconds, stackMsPerCheckout: cpu.stackMsPerCheckout, totalMsPerCheckout: cpu.totalMsPerCheckout, stackPercentOfMachine: cpu.stackPercentOfMachine, totalPercentOfMachine: cpu.totalPercentOfMachine, machineBusyPercent: cpu.machineBusyPercent, byGroup: Object.fromEntries(cpu.groups.map((g) => [g.group, g.cpu])) },
-    speedProbe: r.speedProbe, databasePerCheckout: r.database, roundTripsPerCheckout: r.roundTrips, memory, channel: r.channel, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
+    speedProbe: r.speedProbe, windows: r.windows, databasePerCheckout: r.database, roundTripsPerCheckout: r.roundTrips, memory, channel: r.channel, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
   };
 }
 

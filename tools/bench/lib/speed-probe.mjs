@@ -30,7 +30,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }, EVERY_MS);
 }
 
-/** Starts the probe; `stop()` ends it and returns the CPU-ms of each probe run since `start()`/`reset()`. */
+/** Starts the probe; `take()` and `stop()` return the CPU-ms of each probe run since the last `reset()`/`take()`. */
 export function startSpeedProbe() {
   const child = fork(fileURLToPath(import.meta.url), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let samples = [];
@@ -38,6 +38,12 @@ export function startSpeedProbe() {
   return {
     reset() {
       samples = [];
+    },
+    /** The runs since `start()`, `reset()` or the last `take()`. */
+    take() {
+      const taken = samples;
+      samples = [];
+      return taken;
     },
     stop() {
       child.kill();

@@ -38,6 +38,9 @@ export function formatReport(r) {
     lines.push(`  machine speed: the probe's fixed work took ${sp.medianMs.toFixed(2)} CPU-ms (p10 ${sp.p10Ms.toFixed(2)}, p90 ${sp.p90Ms.toFixed(2)}, ${sp.runs} runs; lower is faster)`);
     lines.push(`  → ${sp.totalPerCheckoutInProbes.toFixed(2)} probe-units of CPU per checkout (CPU-ms with shared ÷ probe ms: compare this across runs, not CPU-ms)`);
   }
+  if (r.windows?.length > 1) {
+    lines.push(`  by window: ${r.windows.map((w, i) => `${i + 1}) ${w.throughputPerSecond.toFixed(1)}/s, ${w.msPerCheckout?.toFixed(1) ?? '–'} CPU-ms, ${w.perCheckoutInProbes?.toFixed(2) ?? '–'} probe-units`).join('; ')}`);
+  }
   lines.push(`${'  process'.padEnd(24)}${pad('CPU s', 8)}${pad('share', 7)}${pad('ms/chk', 8)}${pad('RSS', 9)}${pad('PSS', 9)}`);
   for (const g of c.groups) {
     lines.push(`${('  ' + g.group).padEnd(24)}${pad(g.cpu.toFixed(1), 8)}${pad(((100 * g.cpu) / Math.max(c.totalSeconds, 1e-9)).toFixed(0) + '%', 7)}${pad(g.msPerCheckout.toFixed(1), 8)}${pad(mb(g.rss), 9)}${pad(mb(g.pss), 9)}`);
