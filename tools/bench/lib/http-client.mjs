@@ -14,7 +14,9 @@ export class TimeoutError extends Error {}
 
 /** One pooled client; `maxSockets` must cover every concurrent request, SSE streams included. */
 export function createClient({ maxSockets, timeoutMs }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  // `timeout`: idle sockets are closed before the server's 5 s keep-alive timeout closes them (Node's
+  // agent follows the server's `Keep-Alive: timeout=` hint only when some timeout is set).
+  const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 4000 });
 
   /**
    * Sends JSON, resolves with the parsed body of a 2xx answer, rejects with HttpError otherwise.

@@ -21,9 +21,18 @@ export interface HttpRequestInit {
 /** Bodies above this are refused: providers answer in kilobytes. */
 const MAX_RESPONSE_BYTES = 1 << 20;
 
+/**
+ * Idle kept-alive sockets are closed after this long, before a Node server closes its own (5 s by
+ * default). Node's agent lowers its idle timeout to the server's `Keep-Alive: timeout=` hint only
+ * when a timeout is configured at all; without one it keeps idle sockets forever, and reusing one
+ * just as the server closes it is an ECONNRESET. (In flight, a socket timeout only emits an
+ * event; callers bound requests with their own `signal`.)
+ */
+const IDLE_SOCKET_MS = 4000;
+
 const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
+  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
 };
 
 /**
