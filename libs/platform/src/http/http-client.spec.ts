@@ -59,6 +59,22 @@ describe('httpRequest', () => {
     await expect(httpRequest(`${base}/hang-up`, { method: 'POST', body: 'x' })).rejects.toThrow(/socket hang up/);
   });
 
+  it('closes a kept-alive socket it left idle before the server would (no reuse racing the server closing it)', async () => {
+    const patient = http.createServer((_req, res) => res.end('ok'));
+    patient.keepAliveTimeout = 60_000;
+    const closed = new Promise<void>((resolve) => patient.on('connection', (socket) => socket.once('close', () => resolve())));
+    await new Promise<void>((r) => patient.listen(0, '127.0.0.1', r));
+    try {
+      const res = await httpRequest(`http://127.0.0.1:${(patient.address() as AddressInfo).port}/`, { method: 'GET' });
+      expect(res.status).toBe(200);
+      // The server would keep it for a minute: closing it is the client's doing, after its idle timeout.
+      await closed;
+    } finally {
+      patient.closeAllConnections();
+      await new Promise((r) => patient.close(r));
+    }
+  }, 15_000);
+
   it('sends it again on a connection of its own, not on the next kept-alive socket, which may be just as stale', async () => {
     // Several sockets kept alive at once; every one of them is closed when reused.
     await Promise.all(['a', 'b', 'c', 'd'].map((body) => httpRequest(`${base}/close-reused`, { method: 'POST', body })));
