@@ -30,16 +30,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }, EVERY_MS);
 }
 
-/** Starts the probe; `take()` and `stop()` return the CPU-ms of each probe run since the last `reset()`/`take()`. */
+/** Starts the probe; `take()` returns the CPU-ms of each probe run since the last `take()`, `stop()` ends it. */
 export function startSpeedProbe() {
   const child = fork(fileURLToPath(import.meta.url), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let samples = [];
   child.on('message', (ms) => samples.push(ms));
   return {
-    reset() {
-      samples = [];
-    },
-    /** The runs since `start()`, `reset()` or the last `take()`. */
     take() {
       const taken = samples;
       samples = [];
@@ -47,7 +43,6 @@ export function startSpeedProbe() {
     },
     stop() {
       child.kill();
-      return samples;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from 'nats';
+import { HEADER } from '../messaging.headers';
 
 /** Why a request got no reply: nobody answered in time, nobody listens, or the connection closed. */
 export class NoReplyError extends Error {
@@ -94,10 +95,12 @@ export interface StreamAck {
 /**
  * Publishes to a JetStream stream and waits for its acknowledgement, with `Nats-Msg-Id` for the
  * server's duplicate window: the same as `js.publish(subject, data, { msgID, headers })`, through
- * the connection's reply inbox. Rejects when no stream takes the subject or JetStream refuses it.
+ * the connection's reply inbox (`headers` gets the message id). Rejects when no stream takes the
+ * subject or JetStream refuses it. The outbox relay publishes every event through here; the rare
+ * dead-letter paths keep the client's `js.publish`.
  */
 export async function publishToStream(nc: NatsConnection, subject: string, data: Uint8Array, headers: MsgHdrs, opts: { msgId: string; timeoutMs?: number }): Promise<StreamAck> {
-  headers.set('Nats-Msg-Id', opts.msgId);
+  headers.set(HEADER.msgId, opts.msgId);
   const reply = await replyInbox(nc).request(subject, data, { headers, timeoutMs: opts.timeoutMs ?? 5000 });
   const ack = JSON.parse(utf8.decode(reply.data)) as { stream?: string; seq?: number; duplicate?: boolean; error?: { code?: number; err_code?: number; description?: string } };
   if (ack.error) throw new Error(`JetStream refused the publish to ${subject}: ${ack.error.description ?? 'error'} (${ack.error.err_code ?? ack.error.code ?? '?'})`);
