@@ -4,6 +4,7 @@ import { eventually, request } from './support/http';
 import { PlatformDb } from './support/platform-db';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'nats';
+import { Client } from 'pg';
 import { encodeMessage, eventSubject, patternOfEvent, PaymentSucceededSchema } from '@cardshop/contracts';
 
 // A paid order is delivered exactly once, whatever the network or a crash does in between.
@@ -41,6 +42,31 @@ describe('exactly-once delivery', () => {
     expect(await db.soldKeys(order.id)).toBe(quantity);
     expect(await db.paymentTransfersOnceBooked(payment.attemptId)).toBe(1);
   }, 180_000);
+
+  it('an order whose payment was recorded but whose keys were not yet sold is delivered when the payment event comes again', async () => {
+    const { gateway, sandbox } = e2e.stack;
+    const quantity = 2;
+    const order = await placeOrder(gateway, e2e.sellers[0].products[0], quantity);
+    const payment = await startAlipay(gateway, order);
+    // What orders leaves behind when it dies between its two statements: the order marked paid by
+    // this attempt, its reserved keys not yet sold, no delivery record.
+    const pg = new Client({ connectionString: e2e.stack.databaseUrl });
+    await pg.connect();
+    try {
+      const r = await pg.query(`UPDATE orders.orders SET status = 'paid', paid_at = now(), attempt_id = $2, channel = 'alipay' WHERE id = $1 AND status = 'awaiting_payment'`, [order.id, payment.attemptId]);
+      expect(r.rowCount).toBe(1);
+    } finally {
+      await pg.end();
+    }
+    expect(await db.soldKeys(order.id)).toBe(0);
+    // The provider confirms the payment, so `PaymentSucceeded` reaches orders (again, as far as the order can tell).
+    await completeInSandbox(sandbox, payment.merchantReference);
+
+    const delivered = await orderReaches(gateway, order, 'delivered');
+    expect(delivered.keys).toHaveLength(quantity);
+    expect(await db.deliveries(order.id)).toBe(1);
+    expect(await db.soldKeys(order.id)).toBe(quantity);
+  }, 60_000);
 
   it('a notify duplicated 5 times delivers the keys once and books one ledger transfer', async () => {
     const { gateway, sandbox } = e2e.stack;

@@ -10,10 +10,13 @@ import {
 import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
 import { AppError, PeriodicService, queryRows } from '@cardshop/platform';
 import { appendAudit } from '../audit/audit-log';
-import { fromStatesInto } from '../order-state/order-state';
+import { fromStatesInto, type OrderState } from '../order-state/order-state';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
 interface Sold { productId: string; sellerId: string; quantity: number }
+
+/** What fulfilment needs of a paid order. */
+interface PaidOrder { product_id: string; quantity: number }
 
 /**
  * Paid orders get their keys: from their reservation, or, when they were paid after expiry and
@@ -37,7 +40,7 @@ export class Fulfilment {
   }
 
   /** The delivery record, `delivered` and `OrderDelivered` (plus any events before it) in one statement. */
-  async deliver(em: EntityManager, orderId: string, sold: Sold, before: { pattern: string; data: unknown }[] = []): Promise<void> {
+  async deliver(em: DataSource | EntityManager, orderId: string, sold: Sold, before: { pattern: string; data: unknown }[] = []): Promise<void> {
     const delivered = await this.outbox.withEvents<{ id: string }>(
       em,
       `WITH d AS (INSERT INTO deliveries (order_id, key_count) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
@@ -127,40 +130,46 @@ export class FulfilmentController {
   ) {}
 
   /**
-   * Payment confirmed → `paid`, then `delivered` (or `paid_awaiting_stock`), all in one
-   * transaction: a failure anywhere leaves the event to be delivered again. The state machine
-   * makes the effect happen once without an inbox: a redelivered event finds the order no
-   * longer payable and changes nothing.
+   * Payment confirmed → `paid`, then `delivered` (or `paid_awaiting_stock`). The payment is
+   * recorded first, on its own (the order row and `OrderPaid` in one statement), so it is durable
+   * before anything else is tried; the keys are then sold and the order delivered in a second
+   * statement. No transaction is held open across the catalog's request.
+   *
+   * The state machine makes the effect happen once without an inbox: a redelivered event (a crash
+   * or failure after the payment was recorded) finds the order `paid` by this same attempt and
+   * carries on with the sale, which the catalog answers the same for a repeated order; an order
+   * already past `paid` changes no more.
    */
   @EventPattern(patternOfEvent(PaymentSucceededSchema))
   async onPaymentSucceeded(@Payload() evt: PaymentSucceeded) {
-    await this.db.transaction(async (em) => {
-      const rows: { product_id: string; quantity: number; total_minor: string; currency: string }[] = await queryRows(em,
-        `UPDATE orders SET status = 'paid', paid_at = now(), attempt_id = $2, channel = $3
-         WHERE id = $1 AND status = ANY($4)
-         RETURNING product_id, quantity, total_minor, currency`,
-        [evt.orderId, evt.attemptId, evt.channel, PAYABLE],
-      );
-      if (rows.length === 0) return this.alreadyPaid(em, evt);
-      const o = rows[0];
-      const amount = evt.amount!;
-      if (BigInt(o.total_minor) !== amount.minorAmount || o.currency !== amount.currency) {
-        throw new AppError('ORDER.PAYMENT_AMOUNT_MISMATCH', `order ${evt.orderId} totals ${o.total_minor} ${o.currency} but ${amount.minorAmount} ${amount.currency} was paid`, 409);
-      }
-      const paid = { pattern: patternOfEvent(OrderPaidSchema), data: create(OrderPaidSchema, { orderId: evt.orderId, attemptId: evt.attemptId, channel: evt.channel, amount }) };
-      // The catalog sells the keys while this transaction holds the order row; if it fails,
-      // nothing commits and the event is delivered again.
-      const sold = await this.fulfilment.sellKeys(evt.orderId);
-      if (sold) return this.fulfilment.deliver(em, evt.orderId, sold, [paid]);
-      // Paid after expiry, and its keys were sold meanwhile: it waits for stock, keeping the payment.
-      await this.outbox.withEvents(
-        em,
-        `UPDATE orders SET status = 'paid_awaiting_stock' WHERE id = $1 AND status = 'paid' RETURNING id`,
-        [evt.orderId],
-        [paid, { pattern: patternOfEvent(OrderAwaitingStockSchema), data: create(OrderAwaitingStockSchema, { orderId: evt.orderId, productId: o.product_id, quantity: o.quantity }) }],
-      );
-      this.log.warn({ orderId: evt.orderId, productId: o.product_id }, 'paid after expiry with no keys left: waiting for stock');
-    });
+    const amount = evt.amount!;
+    const paid = { pattern: patternOfEvent(OrderPaidSchema), data: create(OrderPaidSchema, { orderId: evt.orderId, attemptId: evt.attemptId, channel: evt.channel, amount }) };
+    const [marked] = await this.outbox.withEvents<PaidOrder>(
+      this.db,
+      `UPDATE orders SET status = 'paid', paid_at = now(), attempt_id = $2, channel = $3
+       WHERE id = $1 AND status = ANY($4) AND total_minor = $5 AND currency = $6
+       RETURNING product_id, quantity`,
+      [evt.orderId, evt.attemptId, evt.channel, PAYABLE, amount.minorAmount.toString(), amount.currency],
+      [paid],
+    );
+    const order = marked ?? (await this.paidBefore(evt));
+    if (order) await this.fulfil(evt.orderId, order);
+  }
+
+  /**
+   * Sells a `paid` order its keys and delivers it. When the keys are gone (paid after expiry and
+   * sold meanwhile) it waits for stock, keeping the payment.
+   */
+  private async fulfil(orderId: string, o: PaidOrder): Promise<void> {
+    const sold = await this.fulfilment.sellKeys(orderId);
+    if (sold) return this.fulfilment.deliver(this.db, orderId, sold);
+    const waiting = await this.outbox.withEvents(
+      this.db,
+      `UPDATE orders SET status = 'paid_awaiting_stock' WHERE id = $1 AND status = 'paid' RETURNING id`,
+      [orderId],
+      [{ pattern: patternOfEvent(OrderAwaitingStockSchema), data: create(OrderAwaitingStockSchema, { orderId, productId: o.product_id, quantity: o.quantity }) }],
+    );
+    if (waiting.length > 0) this.log.warn({ orderId, productId: o.product_id }, 'paid after expiry with no keys left: waiting for stock');
   }
 
   /** Money went back to the buyer: the order is refunded (or partially), once per refund. */
@@ -189,22 +198,33 @@ export class FulfilmentController {
   }
 
   /**
-   * A payment the order cannot take. The same attempt again is a replay: nothing to do. Any
-   * other — a second payment of a paid order, or a payment of a cancelled one — is money the
-   * buyer must get back: it is refunded through its channel (once, keyed by its attempt), and the
-   * event is retried until payments has taken the refund on.
+   * The payment was not recorded just now. Its amount does not match the order: refused, for
+   * people to look at. The same attempt again: a replay, which carries on with an order left `paid`
+   * (the returned order) and otherwise has nothing to do. Any other payment — a second payment of
+   * a paid order, or a payment of a cancelled one — is money the buyer must get back: it is
+   * refunded through its channel (once, keyed by its attempt), and the event is retried until
+   * payments has taken the refund on.
    */
-  private async alreadyPaid(em: EntityManager, evt: PaymentSucceeded): Promise<void> {
-    const rows: { status: string; attempt_id: string | null }[] = await em.query('SELECT status, attempt_id FROM orders WHERE id = $1', [evt.orderId]);
-    if (rows.length === 0) throw new AppError('ORDER.NOT_FOUND', `payment for unknown order ${evt.orderId}`, 404);
-    const o = rows[0];
-    if (o.attempt_id === evt.attemptId) return;
+  private async paidBefore(evt: PaymentSucceeded): Promise<PaidOrder | undefined> {
+    const [o] = await queryRows<PaidOrder & { status: OrderState; attempt_id: string | null; total_minor: string; currency: string }>(this.db,
+      'SELECT status, attempt_id, product_id, quantity, total_minor, currency FROM orders WHERE id = $1',
+      [evt.orderId],
+    );
+    if (!o) throw new AppError('ORDER.NOT_FOUND', `payment for unknown order ${evt.orderId}`, 404);
+    const amount = evt.amount!;
+    if (BigInt(o.total_minor) !== amount.minorAmount || o.currency !== amount.currency) {
+      throw new AppError('ORDER.PAYMENT_AMOUNT_MISMATCH', `order ${evt.orderId} totals ${o.total_minor} ${o.currency} but ${amount.minorAmount} ${amount.currency} was paid`, 409);
+    }
+    // Payable and yet not marked: it changed state under us (e.g. it expired just then); try again.
+    if (PAYABLE.includes(o.status)) throw new AppError('ORDER.CHANGED', `order ${evt.orderId} changed while its payment was recorded`, 409, true);
+    if (o.attempt_id === evt.attemptId) return o.status === 'paid' ? o : undefined;
     const reason = o.attempt_id ? 'the order was paid twice: this payment is returned' : `the order was ${o.status} when this payment arrived`;
     const r = await this.rpc.call(PaymentsService.method.refundOrder, { orderId: evt.orderId, attemptId: evt.attemptId, refundId: `unwanted:${evt.attemptId}`, reason, actor: 'system' });
     // The provider has not settled it yet: the event comes back and asks again (same refund id).
     if (r.status === 'pending') throw new AppError('REFUND.PENDING', `refund of payment ${evt.attemptId} is pending at the provider`, 503, true);
-    await appendAudit(em, { actor: 'system', action: 'refund_unwanted_payment', orderId: evt.orderId, reason, outcome: `refund of ${evt.channel} payment ${evt.attemptId}: ${r.status}` });
+    await appendAudit(this.db, { actor: 'system', action: 'refund_unwanted_payment', orderId: evt.orderId, reason, outcome: `refund of ${evt.channel} payment ${evt.attemptId}: ${r.status}` });
     this.log.warn({ orderId: evt.orderId, keptAttempt: o.attempt_id, extraAttempt: evt.attemptId, channel: evt.channel, refund: r.status }, 'payment the order cannot take: refunded');
+    return undefined;
   }
 
 }
