@@ -5,7 +5,8 @@ import { PlatformDb } from './support/platform-db';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'nats';
 import { Client } from 'pg';
-import { encodeMessage, eventSubject, patternOfEvent, PaymentSucceededSchema } from '@cardshop/contracts';
+import { CatalogService, encodeMessage, eventSubject, patternOfEvent, patternOfMethod, PaymentSucceededSchema, type SellKeysResponse } from '@cardshop/contracts';
+import { protoCodec, RpcRequester } from '@cardshop/messaging';
 
 // A paid order is delivered exactly once, whatever the network or a crash does in between.
 describe('exactly-once delivery', () => {
@@ -67,6 +68,33 @@ describe('exactly-once delivery', () => {
     expect(await db.deliveries(order.id)).toBe(1);
     expect(await db.soldKeys(order.id)).toBe(quantity);
   }, 60_000);
+
+  it('the catalog sells an order its own reservation, whatever the caller says the order holds, and answers a repeated sale the same', async () => {
+    const { gateway, natsUrl, namespace } = e2e.stack;
+    const quantity = 2;
+    const products = e2e.sellers[1].products;
+    const mismatched = await placeOrder(gateway, products[1], quantity);
+    const matching = await placeOrder(gateway, products[1], quantity);
+    const nc = await connect({ servers: natsUrl });
+    try {
+      const rpc = new RpcRequester(() => Promise.resolve(nc), namespace, protoCodec('client'), 10_000);
+      const sell = (orderId: string, facts: object) => rpc.request<SellKeysResponse>(patternOfMethod(CatalogService.method.sellKeys), { orderId, ...facts });
+      const truth = { productId: products[1], sellerId: e2e.sellers[1].id, quantity };
+      // Claims that do not match the reservation (another product, seller or quantity) are not believed.
+      const wrong = await sell(mismatched.id, { productId: products[0], sellerId: truth.sellerId, quantity: quantity + 1 });
+      expect(wrong).toMatchObject(truth);
+      expect(await db.soldKeys(mismatched.id)).toBe(quantity);
+      const right = await sell(matching.id, truth);
+      expect(right).toMatchObject(truth);
+      expect(await db.soldKeys(matching.id)).toBe(quantity);
+      // Again, with or without the facts: the same answer, nothing more sold.
+      expect(await sell(matching.id, truth)).toMatchObject(truth);
+      expect(await sell(matching.id, {})).toMatchObject(truth);
+      expect(await db.soldKeys(matching.id)).toBe(quantity);
+    } finally {
+      await nc.close();
+    }
+  });
 
   it('a notify duplicated 5 times delivers the keys once and books one ledger transfer', async () => {
     const { gateway, sandbox } = e2e.stack;

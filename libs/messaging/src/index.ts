@@ -22,7 +22,4 @@ export * from './messaging.lists';
 export * from './proto/proto-codec';
 export * from './proto/typed-rpc';
 export * from './proto/service-messaging.module';
-export * from './proto/proto-codec';
-export * from './proto/typed-rpc';
-export * from './proto/service-messaging.module';
 export * from './proto/dead-letters';

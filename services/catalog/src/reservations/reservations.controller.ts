@@ -9,7 +9,7 @@ import {
   type OrderCancelled, type OrderExpired, type ReleaseKeysRequest, type SellKeysRequest, type ReserveKeysRequest, type RevealKeysRequest,
 } from '@cardshop/contracts';
 import { Inbox, Outbox, type JetStreamContext } from '@cardshop/messaging';
-import { AppError, badRequest, conflict, notFound, queryRows } from '@cardshop/platform';
+import { AppError, badRequest, conflict, isUuid, notFound, queryRows } from '@cardshop/platform';
 import { CardKeyCipher } from '../card-keys/card-key.cipher';
 import { LowStockAlerts } from '../card-keys/low-stock';
 import { Coupons } from '../coupons/coupons';
@@ -25,6 +25,18 @@ interface Reserved {
  * Keys are reserved when an order is placed (so a paid order always has its keys), sold when the
  * order is paid (orders asks), released when it expires. A sold key belongs to that order forever.
  */
+/**
+ * Sells a still-held reservation in one statement: if it holds exactly its quantity of reserved
+ * keys (or a loop key) and passes `check` (more conditions on `res`, the reservation row), its
+ * keys and the reservation become sold. Returns a row only if it sold. `$1` is the order id.
+ */
+const sellReservedSql = (check = '') => `WITH res AS (SELECT product_id, quantity, loop_key_id FROM reservations WHERE order_id = $1 AND status = 'reserved' FOR UPDATE),
+       ok AS (SELECT 1 FROM res WHERE (res.loop_key_id IS NOT NULL
+              OR (SELECT count(*) FROM card_keys WHERE order_id = $1 AND status = 'reserved') = res.quantity)${check}),
+       k AS (UPDATE card_keys SET status = 'sold', sold_at = now(), reserved_until = NULL
+             WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING id)
+       UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING order_id`;
+
 @Controller()
 export class ReservationsController {
   constructor(
@@ -156,6 +168,8 @@ export class ReservationsController {
   @MessagePattern(patternOfMethod(CatalogService.method.sellKeys))
   async sell(@Payload() req: SellKeysRequest) {
     assertUuid(req.orderId, 'order');
+    const known = await this.sellKnown(req);
+    if (known) return known;
     const done = await this.sellReserved(req.orderId);
     if (done) return done;
     return this.db.transaction(async (em) => {
@@ -183,6 +197,24 @@ export class ReservationsController {
   }
 
   /**
+   * The usual case in one round trip, when the caller names the order's product, seller and
+   * quantity: they are checked against the still-held reservation in the statement that sells it
+   * and writes `KeysSold`. `undefined` when they were not given or the statement changed nothing
+   * (already sold, released, not matching): the paths below then answer.
+   */
+  private async sellKnown(req: SellKeysRequest) {
+    if (!req.productId || !req.sellerId || req.quantity <= 0 || !isUuid(req.productId) || !isUuid(req.sellerId)) return undefined;
+    const answer = create(SellKeysResponseSchema, { productId: req.productId, sellerId: req.sellerId, quantity: req.quantity });
+    const sold = await this.outbox.withEvents(
+      this.db,
+      sellReservedSql(' AND res.product_id = $2 AND res.quantity = $3 AND EXISTS (SELECT 1 FROM products WHERE id = $2 AND seller_id = $4)'),
+      [req.orderId, req.productId, req.quantity, req.sellerId],
+      [{ pattern: patternOfEvent(KeysSoldSchema), data: create(KeysSoldSchema, { orderId: req.orderId, productId: req.productId, sellerId: req.sellerId, quantity: req.quantity }) }],
+    );
+    return sold.length > 0 ? answer : undefined;
+  }
+
+  /**
    * The usual case in two round trips and no explicit transaction: read the reservation (its
    * product, quantity and seller never change), then, if it is still reserved and holds exactly its
    * quantity of reserved keys, sell them and write `KeysSold` in one statement. A repeated call for
@@ -199,12 +231,7 @@ export class ReservationsController {
     if (r?.status !== 'reserved') return undefined;
     const sold = await this.outbox.withEvents(
       this.db,
-      `WITH res AS (SELECT quantity, loop_key_id FROM reservations WHERE order_id = $1 AND status = 'reserved' FOR UPDATE),
-       ok AS (SELECT 1 FROM res WHERE res.loop_key_id IS NOT NULL
-              OR (SELECT count(*) FROM card_keys WHERE order_id = $1 AND status = 'reserved') = res.quantity),
-       k AS (UPDATE card_keys SET status = 'sold', sold_at = now(), reserved_until = NULL
-             WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING id)
-       UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING order_id`,
+      sellReservedSql(),
       [orderId],
       [{ pattern: patternOfEvent(KeysSoldSchema), data: create(KeysSoldSchema, { orderId, productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity }) }],
     );
