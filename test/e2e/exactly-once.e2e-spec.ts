@@ -96,6 +96,19 @@ describe('exactly-once delivery', () => {
     }
   });
 
+  it('a payment created before payments restarted is confirmed and delivered after it (the attempt is read back, not remembered)', async () => {
+    const { gateway, sandbox } = e2e.stack;
+    const order = await placeOrder(gateway, e2e.sellers[0].products[1], 1);
+    const payment = await startAlipay(gateway, order);
+    await e2e.stack.kill('payments', 'SIGKILL');
+    await e2e.stack.start('payments');
+    await completeInSandbox(sandbox, payment.merchantReference);
+
+    const delivered = await orderReaches(gateway, order, 'delivered', 60_000);
+    expect(delivered.keys).toHaveLength(1);
+    expect(await db.paymentTransfersOnceBooked(payment.attemptId)).toBe(1);
+  }, 120_000);
+
   it('a notify duplicated 5 times delivers the keys once and books one ledger transfer', async () => {
     const { gateway, sandbox } = e2e.stack;
     const quantity = 2;

@@ -10,3 +10,4 @@ export * from './http';
 export * from './tokens';
 export * from './platform.module';
 export * from './scheduling/periodic-task';
+export * from './memory/bounded-map';

@@ -12,6 +12,7 @@ import { AttemptTransitions1764100000000 } from './migrations/1764100000000-atte
 import { PollAttempts } from './poll-attempts/poll-attempts.service';
 import { OrderCancelledController } from './order-cancelled/order-cancelled.controller';
 import { PaymentsOps } from './payments.ops';
+import { CreatedAttempts } from './confirm-payment/created-attempts';
 import { StartPaymentController } from './start-payment/start-payment.controller';
 
 const controllers = [StartPaymentController, ConfirmPaymentController, ManualPaymentController, RefundController, OrderCancelledController];
@@ -24,7 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations }), ServiceMessagingModule.forRoot(config)],
       controllers,
-      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }, PaymentsOps, PollAttempts],
+      providers: [{ provide: PAYMENTS_CONFIG, useValue: config }, PaymentsOps, PollAttempts, CreatedAttempts],
     };
   }
 }

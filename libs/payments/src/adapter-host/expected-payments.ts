@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PaymentsService } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
+import { BoundedMap } from '@cardshop/platform';
 import type { ExpectedPayment } from '../adapter-kit';
 import { fromProtoMoney } from './proto-mapping';
 
@@ -20,15 +21,13 @@ const REMEMBERED = 20_000;
  */
 @Injectable()
 export class ExpectedPayments {
-  private readonly created = new Map<string, ExpectedPayment>();
+  private readonly created = new BoundedMap<string, ExpectedPayment>(REMEMBERED);
 
   constructor(private readonly rpc: TypedRpc, @Inject(ADAPTER_PROVIDER) private readonly provider: string) {}
 
   /** Records what payments asked for when it created the payment at the provider. */
   remember(expected: ExpectedPayment): void {
-    this.created.delete(expected.merchantReference);
     this.created.set(expected.merchantReference, expected);
-    if (this.created.size > REMEMBERED) this.created.delete(this.created.keys().next().value!);
   }
 
   async expectedPayment(merchantReference: string): Promise<ExpectedPayment | null> {

@@ -12,7 +12,7 @@ import { AppError, queryRows } from '@cardshop/platform';
 import { from, type AttemptState } from '../attempt-states';
 import { failureOf } from '../failure';
 
-interface Confirmed { id: string; order_id: string; channel: string; amount_minor: string; currency: string; seller_id: string; traceparent: string | null }
+import { CreatedAttempts, type AttemptFacts } from './created-attempts';
 
 /**
  * A verified provider confirmation becomes `PaymentSucceeded` exactly once. The follow-up events
@@ -22,24 +22,30 @@ interface Confirmed { id: string; order_id: string; channel: string; amount_mino
 export class ConfirmPaymentController {
   private readonly log = new Logger(ConfirmPaymentController.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly inbox: Inbox) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: Outbox,
+    private readonly inbox: Inbox,
+    private readonly createdHere: CreatedAttempts,
+  ) {}
 
   /**
    * The provider's event id is logged once (`provider_events` is unique per provider and event
    * id), so a redelivered or re-sent confirmation finds it logged and changes nothing.
    *
-   * Two round trips: the attempt's fixed facts (order, amount, seller, trace) are read first; then
-   * one statement logs the provider event, moves the attempt to `succeeded` if the event is new and
-   * the move is allowed, and writes `PaymentSucceeded` to the outbox only if it moved.
+   * The attempt's fixed facts (order, amount, seller, trace) come from this replica's memory when
+   * it created the attempt, else from a read; then one statement logs the provider event, moves the
+   * attempt to `succeeded` if the event is new and the move is allowed, and writes
+   * `PaymentSucceeded` to the outbox only if it moved.
    */
   @EventPattern(patternOfEvent(ProviderPaymentConfirmedSchema))
   async onConfirmed(@Payload() evt: ProviderPaymentConfirmed) {
     const eventId = evt.providerEventId || `${evt.merchantReference}:confirmed`;
-    const [a] = await queryRows<Confirmed>(this.db,
+    const a = this.createdHere.recall(evt.provider, evt.merchantReference) ?? (await queryRows<AttemptFacts>(this.db,
       `SELECT a.id, a.order_id, a.channel, a.amount_minor, a.currency, i.seller_id, a.traceparent
        FROM attempts a JOIN intents i ON i.id = a.intent_id WHERE a.provider = $1 AND a.merchant_reference = $2`,
       [evt.provider, evt.merchantReference],
-    );
+    ))[0];
     if (!a) throw new AppError('PAYMENT.UNKNOWN_REFERENCE', `confirmation for unknown ${evt.provider} reference ${evt.merchantReference}`, 404);
     const paid = evt.amount!;
     if (BigInt(a.amount_minor) !== paid.minorAmount || a.currency !== paid.currency) {

@@ -15,6 +15,7 @@ import { ATTEMPT_COLUMNS, toAttempt, type AttemptRow, type AttemptState } from '
 import { OPEN_STATES } from '../attempt-states';
 import { failureOf } from '../failure';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config';
+import { CreatedAttempts } from '../confirm-payment/created-attempts';
 
 
 /**
@@ -28,6 +29,7 @@ export class StartPaymentController {
     @InjectDataSource() private readonly db: DataSource,
     private readonly rpc: TypedRpc,
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
+    private readonly createdHere: CreatedAttempts,
   ) {}
 
   @MessagePattern(patternOfMethod(PaymentsService.method.startPayment))
@@ -115,7 +117,14 @@ export class StartPaymentController {
           a.providerReference ?? null, a.nextAction ? Buffer.from(a.nextAction) : null, a.failure ? JSON.stringify(a.failure) : null, a.riskDecisionId || null, currentTraceparent() ?? null,
           this.config.POLL_SCHEDULE_SECONDS[0], a.createdAtMs, OPEN_STATES, a.alternatives],
       );
-      return create(StartPaymentResponseSchema, { attempt: toAttempt(rows[0]) });
+      const r = rows[0];
+      if (r.status === 'requires_action') {
+        this.createdHere.remember(r.provider, r.merchant_reference, {
+          // The intent's seller is the order's, which is what this request names.
+          id: r.id, order_id: r.order_id, channel: r.channel, amount_minor: String(r.amount_minor), currency: r.currency, seller_id: a.req.sellerId, traceparent: r.traceparent,
+        });
+      }
+      return create(StartPaymentResponseSchema, { attempt: toAttempt(r) });
     } catch (e) {
       // Two "pay" calls raced for the same order and channel: the other one's attempt wins.
       if ((e as { code?: string }).code === '23505') {
