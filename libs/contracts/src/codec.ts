@@ -11,6 +11,7 @@ import {
   type MessageInitShape,
   type MessageShape,
 } from '@bufbuild/protobuf';
+import { compiledCodec, type CompiledCodec } from './compiled-codec';
 import { int64ToNumber } from './int64';
 
 /** Bytes that are not a valid encoding of the expected message (a caller's fault, not ours). */
@@ -22,13 +23,39 @@ export class ContractDecodeError extends Error {
   }
 }
 
-/** The protobuf binary encoding of a message, or of a plain object shaped like one. */
+/**
+ * The protobuf binary encoding of a message, or of a plain object shaped like one: the bytes
+ * `toBinary(schema, create(schema, msg))` gives, through the schema's compiled codec.
+ */
 export function encodeMessage<Desc extends DescMessage>(schema: Desc, msg: MessageInitShape<Desc>): Uint8Array {
-  return toBinary(schema, create(schema, msg));
+  return codecOf(schema).encode(msg as object);
 }
 
-/** Decodes protobuf binary; throws ContractDecodeError on malformed bytes. */
+/** Decodes protobuf binary (what `fromBinary` gives); throws ContractDecodeError on malformed bytes. */
 export function decodeMessage<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array): MessageShape<Desc> {
+  return codecOf(schema).decode(bytes) as MessageShape<Desc>;
+}
+
+const codecs = new WeakMap<DescMessage, CompiledCodec>();
+
+function codecOf(schema: DescMessage): CompiledCodec {
+  let codec = codecs.get(schema);
+  if (!codec) {
+    const encode = (init: object) => reflectiveEncode(schema, init);
+    const decode = (bytes: Uint8Array) => reflectiveDecode(schema, bytes);
+    codec = compiledCodec(schema, encode, decode) ?? { encode, decode };
+    codecs.set(schema, codec);
+  }
+  return codec;
+}
+
+/** protobuf-es's own encoder: the reference the compiled codecs match, and their fallback. */
+export function reflectiveEncode(schema: DescMessage, init: object): Uint8Array {
+  return toBinary(schema, create(schema, init as MessageInitShape<DescMessage>));
+}
+
+/** protobuf-es's own decoder, its errors wrapped as ContractDecodeError. */
+export function reflectiveDecode(schema: DescMessage, bytes: Uint8Array): object {
   try {
     return fromBinary(schema, bytes);
   } catch (err) {

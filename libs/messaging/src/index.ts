@@ -9,6 +9,7 @@ export * from './transport/jetstream.server';
 export * from './transport/streams';
 export * from './rpc/jetstream.client';
 export * from './rpc/rpc-requester';
+export { publishToStream, type StreamAck } from './rpc/reply-inbox';
 export * from './rpc/rpc-error.filter';
 export type { WireError } from './rpc/rpc-envelope';
 export * from './outbox/outbox-message.entity';

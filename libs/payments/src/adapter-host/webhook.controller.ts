@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { create } from '@bufbuild/protobuf';
+import type { MessageInitShape } from '@bufbuild/protobuf';
 import { eventSubject, patternOfEvent, ProviderPaymentConfirmedSchema, ProviderPaymentFailedSchema } from '@cardshop/contracts';
-import { NatsConnectionProvider, outgoingHeaders, protoCodec, ensureEventStream, MESSAGING_OPTIONS, type MessagingModuleOptions } from '@cardshop/messaging';
+import { NatsConnectionProvider, outgoingHeaders, protoCodec, publishToStream, ensureEventStream, MESSAGING_OPTIONS, type MessagingModuleOptions } from '@cardshop/messaging';
 import { headers as natsHeaders } from 'nats';
 import type { PaymentAdapter, WebhookResult } from '../adapter-kit';
 import { ADAPTER_PROVIDER, ExpectedPayments } from './expected-payments';
@@ -66,23 +66,26 @@ export class WebhookController {
     const e = result.event;
     if (e.status === 'succeeded' || e.status === 'failed' || e.status === 'cancelled') {
       await this.publish(e.status === 'succeeded'
-        ? { pattern: patternOfEvent(ProviderPaymentConfirmedSchema), msgId: e.eventId, data: create(ProviderPaymentConfirmedSchema, {
+        ? { pattern: patternOfEvent(ProviderPaymentConfirmedSchema), msgId: e.eventId, data: ({
             provider: this.provider, merchantReference: e.merchantReference, providerReference: e.providerReference ?? '', amount: toProtoMoney(e.amount),
-            paidAtMs: BigInt(Date.parse(e.occurredAt) || Date.now()), providerEventId: e.eventId }) }
-        : { pattern: patternOfEvent(ProviderPaymentFailedSchema), msgId: e.eventId, data: create(ProviderPaymentFailedSchema, {
-            provider: this.provider, merchantReference: e.merchantReference, failure: toProtoFailure(decline(e.status === 'cancelled' ? 'expired' : 'unknown', e.providerStatus)) }) });
+            paidAtMs: BigInt(Date.parse(e.occurredAt) || Date.now()), providerEventId: e.eventId }) satisfies MessageInitShape<typeof ProviderPaymentConfirmedSchema> }
+        : { pattern: patternOfEvent(ProviderPaymentFailedSchema), msgId: e.eventId, data: ({
+            provider: this.provider, merchantReference: e.merchantReference, failure: toProtoFailure(decline(e.status === 'cancelled' ? 'expired' : 'unknown', e.providerStatus)) }) satisfies MessageInitShape<typeof ProviderPaymentFailedSchema> });
     }
     this.history.add({ verdict: 'accepted', code: e.status, reason: `${e.merchantReference} ${e.providerStatus}` });
     return res.status(result.ack.status).type(result.ack.contentType).send(result.ack.body);
   }
 
-  /** Awaits JetStream's ack; `Nats-Msg-Id` = the provider event id, so redeliveries dedupe. */
+  /**
+   * Awaits JetStream's ack (through the connection's reply inbox, as the outbox relay does);
+   * `Nats-Msg-Id` = the provider event id, so redeliveries dedupe.
+   */
   private async publish(p: { pattern: string; msgId: string; data: unknown }): Promise<void> {
     const nc = await this.nats.get();
     this.streamReady ??= nc.jetstreamManager().then((jsm) => ensureEventStream(jsm, this.messaging.namespace, 'payments'));
     await this.streamReady;
     const h = natsHeaders();
     for (const [k, v] of Object.entries(outgoingHeaders())) h.set(k, v);
-    await nc.jetstream().publish(eventSubject(this.messaging.namespace, p.pattern), codec.encode(p.pattern, p.data), { msgID: p.msgId, headers: h });
+    await publishToStream(nc, eventSubject(this.messaging.namespace, p.pattern), codec.encode(p.pattern, p.data), h, { msgId: p.msgId });
   }
 }
