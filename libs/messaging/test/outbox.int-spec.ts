@@ -85,6 +85,26 @@ describe('transactional outbox', () => {
     await pollUntil('event published on commit', () => isPublished(id), 3000);
   });
 
+  it('paced: a commit after a quiet spell is published at once, and stopping publishes what waits for the next turn', async () => {
+    const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000, publishIntervalMs: 60_000 });
+    relays.push(relay);
+    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
+    relay.start();
+    const first = await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'paced-1' }));
+    await pollUntil('the first event published without waiting a turn', () => isPublished(first), 3000);
+    // These two wait for the next turn, a minute away (the turns themselves: pacer.spec.ts).
+    const later = [
+      await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'paced-2' })),
+      await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'paced-3' })),
+    ];
+    await relay.stop();
+    const ids = await publishedIds();
+    for (const id of [first, ...later]) {
+      expect(ids.filter((x) => x === id)).toHaveLength(1);
+      expect(await isPublished(id)).toBe(true);
+    }
+  });
+
   it('withEvents writes the events in the statement itself, only when the statement returns rows', async () => {
     const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000 });
     relays.push(relay);

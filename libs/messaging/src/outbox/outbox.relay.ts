@@ -10,6 +10,7 @@ import type { PendingOutboxRow } from './outbox';
 import { OutboxMessage } from './outbox-message.entity';
 import { InboxMessage } from '../inbox/inbox-message.entity';
 import { publishToStream } from '../rpc/reply-inbox';
+import { Pacer } from './pacer';
 
 export interface OutboxRelayOptions {
   namespace: string;
@@ -32,6 +33,15 @@ export interface OutboxRelayOptions {
    * milliseconds of COMMIT; it only picks up what that path could not publish. Default 2000.
    */
   pollMinAgeMs?: number;
+  /**
+   * The pace of the fast path. A commit after a quiet spell is published at once; rows committed
+   * less than this many ms after the last publishing turn wait for the next turn and go out with
+   * everything else committed meanwhile: their publishes share one write, JetStream stores them and
+   * answers their acks in one go, and their consumers fetch them together. Under load that is far
+   * fewer wakeups of every process an event touches, for at most this much delay per event.
+   * Default 0: every commit publishes at once.
+   */
+  publishIntervalMs?: number;
 }
 
 interface Row {
@@ -58,11 +68,16 @@ export class OutboxRelay {
   private again = false;
   private lastCleanup = 0;
   private nats?: { nc: NatsConnection; jsm: JetStreamManager };
+  /** Paces the fast path (see `publishIntervalMs`). */
+  private readonly pacer: Pacer<PendingOutboxRow>;
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: OutboxRelayOptions,
-  ) {}
+  ) {
+    this.pacer = new Pacer(options.publishIntervalMs ?? 0, (rows) => this.publishNow(rows));
+  }
 
   onModuleInit(): void {
     this.start();
@@ -83,11 +98,13 @@ export class OutboxRelay {
   /** Stops after the batch in progress; unpublished rows wait for the next start. */
   async stop(): Promise<void> {
     if (!this.timer) return;
+    this.pacer.flush();
     clearInterval(this.timer);
     this.timer = undefined;
     const i = this.dataSource.subscribers.indexOf(this.subscriber);
     if (i >= 0) this.dataSource.subscribers.splice(i, 1);
     await this.running;
+    await Promise.all(this.inflight);
     await this.marking;
   }
 
@@ -104,14 +121,18 @@ export class OutboxRelay {
   }
 
   /**
-   * The fast path: publish rows just committed from memory, then mark them published in one
+   * The fast path: publish rows just committed from memory (in paced turns when
+   * `publishIntervalMs` is set), then mark them published in one
    * statement shared by every transaction that committed meanwhile. A row that fails to publish
    * stays unmarked for the polling pass; a poll that races this path republishes, and JetStream's
    * duplicate window drops the copy.
    */
   publishCommitted(rows: PendingOutboxRow[]): void {
-    if (!this.timer) return;
-    void this.ensureStreams(rows)
+    if (this.timer) this.pacer.add(rows);
+  }
+
+  private publishNow(rows: PendingOutboxRow[]): void {
+    const done: Promise<void> = this.ensureStreams(rows)
       .then(({ nc }) => Promise.allSettled(rows.map((r) => publishRow(nc, r))))
       .then((results) => {
         results.forEach((r, i) => (r.status === 'fulfilled' ? this.toMark.push(rows[i].id) : undefined));
@@ -121,7 +142,9 @@ export class OutboxRelay {
       .catch((err: Error) => {
         this.logger.warn(`outbox: publishing after commit failed, the polling pass will retry: ${err.message}`);
         this.poke();
-      });
+      })
+      .finally(() => this.inflight.delete(done));
+    this.inflight.add(done);
   }
 
   private async markPublished(): Promise<void> {

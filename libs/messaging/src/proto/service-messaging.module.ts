@@ -47,7 +47,9 @@ export class ServiceMessagingModule {
       // Published rows are marked in one UPDATE per half second: under load that is one statement
       // for many checkouts (at 100 ms it was ~1.4 statements per checkout across the services), and
       // a row left unmarked by a crash is only published again, which JetStream and the inbox drop.
-      relay: { intervalMs: 1000, markDelayMs: 500 },
+      // Under load, events committed close together are published together (one write, one round of
+      // JetStream acks, one fetch for their consumers): see OUTBOX_PUBLISH_INTERVAL_MS.
+      relay: { intervalMs: 1000, markDelayMs: 500, publishIntervalMs: config.OUTBOX_PUBLISH_INTERVAL_MS },
       ...extra,
     };
     const rpc = { provide: TypedRpc, useFactory: (c: JetStreamClient) => new TypedRpc(c), inject: [JetStreamClient] };

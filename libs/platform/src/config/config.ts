@@ -24,6 +24,9 @@ export const baseConfigSchema = z.object({
   OPS_TOKEN: z.string().min(16, 'at least 16 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(50).default(5000),
+  // Events committed within this many ms of the outbox relay's last publishing turn wait for the
+  // next one and share it (see OutboxRelayOptions.publishIntervalMs); 0 publishes every commit at once.
+  OUTBOX_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(50),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
