@@ -12,6 +12,8 @@ import { sample, cpuBetween } from './lib/proc-usage.mjs';
 const require = createRequire(import.meta.url);
 const { startStack, freeBasePort } = require('../stack/stack.js');
 const { seedDemo } = require('../stack/seed.js');
+const { connect, headers: natsHeaders } = require('nats');
+const contracts = require('../../libs/contracts/dist/index.js');
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const say = (s) => process.stderr.write(`${s}\n`);
 
 const namespace = `hops_${randomBytes(4).toString('hex')}`;
 const stack = await startStack({ namespace, database: namespace, basePort: await freeBasePort(), dropDatabaseOnStop: true, env: { LOG_LEVEL: 'warn', SANDBOX_TIME_SCALE: '0.001' } });
+let nc;
 try {
   const client = createClient({ maxSockets: concurrency, timeoutMs: 30_000 });
   const { sellers } = await seedDemo(stack.gateway, stack.opsToken, {
@@ -39,6 +42,18 @@ try {
   const g = stack.gateway;
   const order = await client.json('POST', `${g}/api/v1/orders`, { body: { productId, quantity: 1, email: 'hops@bench.example' } });
   const token = order.accessToken;
+  // One request/reply straight over NATS, no HTTP and no caller service: what a responder and
+  // nats-server spend on one message. Compare --concurrency 1 (every message wakes the processes on
+  // its own) with the default 16 (a wakeup finds several messages waiting).
+  nc = await connect({ servers: stack.natsUrl, name: 'bench-hops' });
+  const rankSubject = contracts.rpcSubject(namespace, contracts.patternOfMethod(contracts.RoutingService.method.rankChannels));
+  const rankBody = contracts.encodeMessage(contracts.RankChannelsRequestSchema, { orderId: order.id, country: 'CN', device: 'desktop', amount: { minorAmount: 100n, currency: 'CNY' }, email: 'hops@bench.example' });
+  const rankOverNats = async () => {
+    const h = natsHeaders();
+    h.set('Cardshop-Correlation-Id', order.id);
+    const m = await nc.request(rankSubject, rankBody, { timeout: 30_000, headers: h });
+    if (m.headers?.get('Cardshop-Reply') !== 'data') throw new Error(`RankChannels answered ${new TextDecoder().decode(m.data)}`);
+  };
 
   // Each scenario: what it crosses, and one request of it.
   const scenarios = [
@@ -47,6 +62,7 @@ try {
     ['GET /api/v1/orders/:id', 'gateway → orders.GetOrder, then payments.GetPayment', () => client.json('GET', `${g}/api/v1/orders/${order.id}`, { token })],
     ['GET /api/v1/orders/:id/payment-options', 'gateway → orders.GetOrder, then router.RankChannels', () => client.json('GET', `${g}/api/v1/orders/${order.id}/payment-options`, { token })],
     ['POST /api/v1/orders', 'gateway → orders.PlaceOrder → catalog.ReserveKeys; 2 statements, 1 event', () => client.json('POST', `${g}/api/v1/orders`, { body: { productId, quantity: 1, email: 'hops@bench.example' } })],
+    ['NATS RankChannels', 'router.RankChannels straight over NATS (this process asks; no HTTP, no SQL)', rankOverNats],
   ];
 
   const results = [];
@@ -71,6 +87,7 @@ try {
     }
   }
 } finally {
+  await nc?.close();
   await stack.stop();
 }
 
