@@ -59,7 +59,12 @@ export class MemoryOnlyAlipaySandboxStore extends AlipaySandboxStore {
 export class PgAlipaySandboxStore extends AlipaySandboxStore {
   private readonly log = new Logger('AlipaySandboxStore');
   private readonly writes = new WriteBehind<StoredTrade>(
-    (tradeNo, s) => this.db.query(`INSERT INTO alipay_trades (trade_no, data) VALUES ($1, $2) ON CONFLICT (trade_no) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`, [tradeNo, s]),
+    (batch) =>
+      this.db.query(
+        `INSERT INTO alipay_trades (trade_no, data) SELECT trade_no, data::jsonb FROM unnest($1::text[], $2::text[]) AS t(trade_no, data)
+         ON CONFLICT (trade_no) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`,
+        [batch.map(([tradeNo]) => tradeNo), batch.map(([, s]) => JSON.stringify(s))],
+      ),
     (tradeNo, e) => this.log.error(`trade ${tradeNo} not saved: ${e.message}`),
   );
 

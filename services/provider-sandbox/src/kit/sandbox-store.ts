@@ -46,12 +46,12 @@ export class MemoryOnlySandboxStore extends SandboxStore {
 export class PgSandboxStore extends SandboxStore implements OnModuleDestroy {
   private readonly log = new Logger('SandboxStore');
   private readonly writes = new WriteBehind<string>(
-    (key, data) => {
-      const [provider, id] = key.split('\u0000');
+    (batch) => {
+      const keys = batch.map(([key]) => key.split('\u0000'));
       return this.db.query(
-        `INSERT INTO sandbox_payments (provider, id, data) VALUES ($1, $2, $3)
+        `INSERT INTO sandbox_payments (provider, id, data) SELECT provider, id, data::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS p(provider, id, data)
          ON CONFLICT (provider, id) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`,
-        [provider, id, data],
+        [keys.map(([provider]) => provider), keys.map(([, id]) => id), batch.map(([, data]) => data)],
       );
     },
     (key, e) => this.log.error(`${key.replace('\u0000', ' payment ')} not saved: ${e.message}`),
