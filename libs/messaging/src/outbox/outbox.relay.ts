@@ -10,6 +10,7 @@ import type { PendingOutboxRow } from './outbox';
 import { OutboxMessage } from './outbox-message.entity';
 import { InboxMessage } from '../inbox/inbox-message.entity';
 import { publishToStream } from '../rpc/reply-inbox';
+import { HostCpu } from './host-cpu';
 import { Pacer } from './pacer';
 
 export interface OutboxRelayOptions {
@@ -42,6 +43,12 @@ export interface OutboxRelayOptions {
    * Default 0: every commit publishes at once.
    */
   publishIntervalMs?: number;
+  /**
+   * Pace only while the host's CPUs are busier than this share (0–1): batching saves CPU for the
+   * whole machine but costs each event up to `publishIntervalMs`, worth it only when CPU is what
+   * limits. Default 0: pace whenever `publishIntervalMs` is set.
+   */
+  paceAboveHostCpu?: number;
 }
 
 interface Row {
@@ -76,7 +83,9 @@ export class OutboxRelay {
     private readonly dataSource: DataSource,
     private readonly options: OutboxRelayOptions,
   ) {
-    this.pacer = new Pacer(options.publishIntervalMs ?? 0, (rows) => this.publishNow(rows));
+    const above = options.paceAboveHostCpu ?? 0;
+    const host = new HostCpu();
+    this.pacer = new Pacer(options.publishIntervalMs ?? 0, (rows) => this.publishNow(rows), undefined, above > 0 ? () => host.busy() > above : undefined);
   }
 
   onModuleInit(): void {

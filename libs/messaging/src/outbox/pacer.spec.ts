@@ -4,9 +4,9 @@ describe('Pacer', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  const pacer = (intervalMs: number) => {
+  const pacer = (intervalMs: number, when?: () => boolean) => {
     const turns: string[][] = [];
-    return { turns, p: new Pacer<string>(intervalMs, (items) => turns.push(items), () => Date.now()) };
+    return { turns, p: new Pacer<string>(intervalMs, (items) => turns.push(items), () => Date.now(), when) };
   };
 
   it('hands on at once after a quiet spell, and gathers what comes sooner into the next turn', () => {
@@ -56,5 +56,26 @@ describe('Pacer', () => {
     p.add(['a']);
     p.add(['b']);
     expect(turns).toEqual([['a'], ['b']]);
+  });
+
+  it('paces only while `when` says so, and never lets an item overtake waiting ones', () => {
+    let busy = false;
+    const { turns, p } = pacer(50, () => busy);
+    p.add(['a']);
+    jest.advanceTimersByTime(10);
+    p.add(['b']);
+    expect(turns).toEqual([['a'], ['b']]);
+    busy = true;
+    jest.advanceTimersByTime(10);
+    p.add(['c']);
+    p.add(['d']);
+    expect(turns).toEqual([['a'], ['b']]);
+    busy = false;
+    p.add(['e']);
+    expect(turns).toEqual([['a'], ['b']]);
+    jest.advanceTimersByTime(40);
+    expect(turns).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
+    p.add(['f']);
+    expect(turns).toEqual([['a'], ['b'], ['c', 'd', 'e'], ['f']]);
   });
 });

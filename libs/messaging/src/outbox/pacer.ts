@@ -1,7 +1,8 @@
 /**
  * Hands items on in turns at least `intervalMs` apart: an item after a quiet spell goes at once;
  * items that come sooner wait for the next turn and go together with everything that came
- * meanwhile. An interval of 0 hands every item on at once.
+ * meanwhile. An interval of 0 hands every item on at once, and so does every item that comes while
+ * `when` says not to pace and nothing is waiting (items never overtake waiting ones).
  */
 export class Pacer<T> {
   private waiting: T[] = [];
@@ -12,10 +13,15 @@ export class Pacer<T> {
     private readonly intervalMs: number,
     private readonly run: (items: T[]) => void,
     private readonly now: () => number = () => performance.now(),
+    private readonly when: () => boolean = () => true,
   ) {}
 
   add(items: T[]): void {
     if (this.intervalMs <= 0) return this.run(items);
+    if (!this.timer && !this.when()) {
+      this.lastTurn = this.now();
+      return this.run(items);
+    }
     this.waiting.push(...items);
     if (this.timer) return;
     const wait = this.lastTurn + this.intervalMs - this.now();

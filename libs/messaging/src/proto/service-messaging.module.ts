@@ -48,8 +48,9 @@ export class ServiceMessagingModule {
       // for many checkouts (at 100 ms it was ~1.4 statements per checkout across the services), and
       // a row left unmarked by a crash is only published again, which JetStream and the inbox drop.
       // Under load, events committed close together are published together (one write, one round of
-      // JetStream acks, one fetch for their consumers): see OUTBOX_PUBLISH_INTERVAL_MS.
-      relay: { intervalMs: 1000, markDelayMs: 500, publishIntervalMs: config.OUTBOX_PUBLISH_INTERVAL_MS },
+      // JetStream acks, one fetch for their consumers) while the host's CPU is what limits: see
+      // OUTBOX_PUBLISH_INTERVAL_MS and OUTBOX_PACE_ABOVE_HOST_CPU.
+      relay: { intervalMs: 1000, markDelayMs: 500, publishIntervalMs: config.OUTBOX_PUBLISH_INTERVAL_MS, paceAboveHostCpu: config.OUTBOX_PACE_ABOVE_HOST_CPU },
       ...extra,
     };
     const rpc = { provide: TypedRpc, useFactory: (c: JetStreamClient) => new TypedRpc(c), inject: [JetStreamClient] };

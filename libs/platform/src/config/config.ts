@@ -27,6 +27,8 @@ export const baseConfigSchema = z.object({
   // Events committed within this many ms of the outbox relay's last publishing turn wait for the
   // next one and share it (see OutboxRelayOptions.publishIntervalMs); 0 publishes every commit at once.
   OUTBOX_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(50),
+  // ...but only while the host's CPUs are busier than this share; when CPU is to spare, events go at once.
+  OUTBOX_PACE_ABOVE_HOST_CPU: z.coerce.number().min(0).max(1).default(0.7),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
