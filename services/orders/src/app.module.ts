@@ -8,8 +8,9 @@ import { OrdersInit1732500000000 } from './migrations/1732500000000-orders-init'
 import { LookupFailures1733100000000 } from './migrations/1733100000000-lookup-failures';
 import { OrderCoupons1733200000000 } from './migrations/1733200000000-order-coupons';
 import { DeliveryEmails1733300000000 } from './migrations/1733300000000-delivery-emails';
-import { DeliveryEmailController, DeliveryEmails } from './delivery-email/delivery-email';
+import { DeliveryEmailRetry, DeliveryEmails } from './delivery-email/delivery-email';
 import { MailCapture } from './delivery-email/mail-capture';
+import { DeliveryEmailRetries1765000000000 } from './migrations/1765000000000-delivery-email-retries';
 import { AuditLog1733300000001 } from './migrations/1733300000001-audit-log';
 import { OpsActionsController } from './ops-actions/ops-actions.controller';
 import { RefundRequests1733300000002 } from './migrations/1733300000002-refund-requests';
@@ -21,8 +22,8 @@ import { Fulfilment, FulfilmentController, WaitingStockRetry } from './fulfilmen
 import { AccessTokens } from './place-order/access-token';
 import { PlaceOrderController } from './place-order/place-order.controller';
 
-const controllers = [PlaceOrderController, GetOrderController, FulfilmentController, DeliveryEmailController, OpsActionsController];
-export const ordersMigrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001, RefundRequests1733300000002, CompletionIndex1764300000000];
+const controllers = [PlaceOrderController, GetOrderController, FulfilmentController, OpsActionsController];
+export const ordersMigrations = [...messagingMigrations, OrdersInit1732500000000, LookupFailures1733100000000, OrderCoupons1733200000000, DeliveryEmails1733300000000, AuditLog1733300000001, RefundRequests1733300000002, CompletionIndex1764300000000, DeliveryEmailRetries1765000000000];
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         LookupLimiter,
         MailCapture,
         DeliveryEmails,
+        DeliveryEmailRetry,
         WaitingStockRetry,
         OrdersOps,
       ],

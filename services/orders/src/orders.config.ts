@@ -21,6 +21,11 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   /** Dev and test stacks: run a capture SMTP server on this port and send to it (mailbox on /ops). */
   SMTP_CAPTURE_PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(65535).optional()),
   MAIL_FROM: z.string().min(3).default('Cardshop <no-reply@cardshop.local>'),
+  /**
+   * How often delivery emails whose first send failed (or never happened: a crash right after the
+   * delivery) are looked for; each is retried on its own backoff, 30 s doubling up to an hour.
+   */
+  EMAIL_RETRY_MS: z.coerce.number().int().min(100).default(15_000),
   /** An order paid after expiry that finds no keys for this long is refunded automatically. */
   AWAITING_STOCK_REFUND_AFTER_SECONDS: z.coerce.number().int().min(1).default(86400),
   /**

@@ -1,35 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { messagingEntities, Outbox, protoCodec } from '@cardshop/messaging';
-import { dropSchema, testDatabaseUrl, uniqueId } from '@cardshop/platform/testing';
-import { ensureSchema } from '@cardshop/platform';
+import { Outbox, protoCodec } from '@cardshop/messaging';
 import { OrderExpiredSchema, patternOfEvent } from '@cardshop/contracts';
-import { ordersMigrations } from '../src/app.module';
 import { ExpireOrdersService } from '../src/expire-orders/expire-orders.service';
 import type { OrdersConfig } from '../src/orders.config';
-
-const schema = uniqueId('orders_it');
-const ORDERS = 300;
-const openDb = () =>
-  new DataSource({
-    type: 'postgres', url: testDatabaseUrl(), schema, entities: messagingEntities, migrations: ordersMigrations,
-    migrationsTableName: 'migrations', migrationsTransactionMode: 'each',
-    extra: { options: `-c search_path=${schema}`, max: 4 },
-  }).initialize();
+import { ordersReplicas } from './orders-db';
 
 // Two replicas of orders, each with its own pool, sweeping the same overdue orders at once.
-let replicas: DataSource[] = [];
-
-beforeAll(async () => {
-  await ensureSchema(testDatabaseUrl(), schema);
-  replicas = [await openDb(), await openDb()];
-  await replicas[0].runMigrations();
-});
-
-afterAll(async () => {
-  await Promise.all(replicas.map((db) => db.destroy()));
-  await dropSchema(schema);
-});
+const replicas = ordersReplicas('orders_it');
+const ORDERS = 300;
 
 describe('order expiry with several replicas (PostgreSQL)', () => {
   it('every overdue order expires exactly once, with exactly one OrderExpired, however the sweeps interleave', async () => {

@@ -34,8 +34,14 @@ const sellReservedSql = (check = '') => `WITH res AS (SELECT product_id, quantit
        ok AS (SELECT 1 FROM res WHERE (res.loop_key_id IS NOT NULL
               OR (SELECT count(*) FROM card_keys WHERE order_id = $1 AND status = 'reserved') = res.quantity)${check}),
        k AS (UPDATE card_keys SET status = 'sold', sold_at = now(), reserved_until = NULL
-             WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING id)
-       UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING order_id`;
+             WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok) RETURNING id, secret)
+       UPDATE reservations SET status = 'sold' WHERE order_id = $1 AND status = 'reserved' AND EXISTS (SELECT 1 FROM ok)
+       RETURNING order_id,
+         -- The keys just sold, ordered as RevealKeys orders them; a loop key stays on the shelf and is the one key.
+         COALESCE((SELECT array_agg(secret ORDER BY id) FROM k), ARRAY(SELECT secret FROM card_keys WHERE id = (SELECT loop_key_id FROM res))) AS secrets`;
+
+/** What the selling statement returns: the keys it sold, encrypted. */
+interface SoldRow { order_id: string; secrets: Buffer[] }
 
 @Controller()
 export class ReservationsController {
@@ -204,14 +210,18 @@ export class ReservationsController {
    */
   private async sellKnown(req: SellKeysRequest) {
     if (!req.productId || !req.sellerId || req.quantity <= 0 || !isUuid(req.productId) || !isUuid(req.sellerId)) return undefined;
-    const answer = create(SellKeysResponseSchema, { productId: req.productId, sellerId: req.sellerId, quantity: req.quantity });
-    const sold = await this.outbox.withEvents(
+    const sold = await this.outbox.withEvents<SoldRow>(
       this.db,
       sellReservedSql(' AND res.product_id = $2 AND res.quantity = $3 AND EXISTS (SELECT 1 FROM products WHERE id = $2 AND seller_id = $4)'),
       [req.orderId, req.productId, req.quantity, req.sellerId],
       [{ pattern: patternOfEvent(KeysSoldSchema), data: create(KeysSoldSchema, { orderId: req.orderId, productId: req.productId, sellerId: req.sellerId, quantity: req.quantity }) }],
     );
-    return sold.length > 0 ? answer : undefined;
+    return sold.length > 0 ? this.soldAnswer(req.productId, req.sellerId, req.quantity, sold[0]) : undefined;
+  }
+
+  /** The answer of a call that just sold the order its keys: with the keys, decrypted. */
+  private soldAnswer(productId: string, sellerId: string, quantity: number, sold: SoldRow) {
+    return create(SellKeysResponseSchema, { productId, sellerId, quantity, keys: sold.secrets.map((s) => this.cipher.decrypt(s)) });
   }
 
   /**
@@ -226,16 +236,15 @@ export class ReservationsController {
       `SELECT r.product_id, r.quantity, r.status, p.seller_id FROM reservations r JOIN products p ON p.id = r.product_id WHERE r.order_id = $1`,
       [orderId],
     );
-    const answer = r && create(SellKeysResponseSchema, { productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity });
-    if (r?.status === 'sold') return answer;
+    if (r?.status === 'sold') return create(SellKeysResponseSchema, { productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity });
     if (r?.status !== 'reserved') return undefined;
-    const sold = await this.outbox.withEvents(
+    const sold = await this.outbox.withEvents<SoldRow>(
       this.db,
       sellReservedSql(),
       [orderId],
       [{ pattern: patternOfEvent(KeysSoldSchema), data: create(KeysSoldSchema, { orderId, productId: r.product_id, sellerId: r.seller_id, quantity: r.quantity }) }],
     );
-    return sold.length > 0 ? answer : undefined;
+    return sold.length > 0 ? this.soldAnswer(r.product_id, r.seller_id, r.quantity, sold[0]) : undefined;
   }
 
   /** Sells a released reservation's quantity from the shelf, all or nothing, oldest keys first. */

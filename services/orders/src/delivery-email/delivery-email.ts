@@ -1,21 +1,26 @@
-import { Controller, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
-import { CatalogService, OrderDeliveredSchema, patternOfEvent, type OrderDelivered } from '@cardshop/contracts';
+import { CatalogService } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
-import { AppError } from '@cardshop/platform';
+import { AppError, PeriodicService, queryRows } from '@cardshop/platform';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
+
+/** A pending email is given up after this many retries (with the backoff, about half a day). */
+const MAX_ATTEMPTS = 20;
 
 /**
  * Emails a delivered order's keys to the buyer through SMTP (`SMTP_URL`, or the dev capture
- * server). The keys are decrypted by the catalog for this send only and never stored here.
+ * server), once. The keys come from the catalog (with the sale, or asked for again) for this send
+ * only and are never stored here. A delivery writes a pending row (`sends = 0`) in its own
+ * statement, so every delivered order is emailed even if this process dies right after it.
  */
 @Injectable()
 export class DeliveryEmails implements OnApplicationShutdown {
   private readonly log = new Logger(DeliveryEmails.name);
   private readonly transport?: Transporter;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -32,27 +37,74 @@ export class DeliveryEmails implements OnApplicationShutdown {
     return this.transport !== undefined;
   }
 
-  onApplicationShutdown(): void {
+  /** Sends started after a delivery finish before the connections close. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.inFlight]);
     this.transport?.close();
   }
 
   /**
    * Sends the order's keys. `force` sends again even if it was sent before (an ops resend);
-   * otherwise a repeated call (a redelivered event) does nothing. Failures are recorded and thrown.
+   * otherwise a repeated call (a retry) does nothing. Failures are recorded and thrown.
    */
   async send(orderId: string, force = false): Promise<{ sent: boolean; messageId?: string }> {
     if (!this.transport) throw new AppError('EMAIL.DISABLED', 'email delivery is not configured (SMTP_URL)', 409);
-    const [o]: { email: string; status: string; quantity: number; total_minor: string; currency: string; sends: number | null }[] = await this.db.query(
-      `SELECT o.email, o.status, o.quantity, o.total_minor, o.currency, e.sends FROM orders o LEFT JOIN delivery_emails e ON e.order_id = o.id WHERE o.id = $1`,
+    const [o]: { email: string; status: string; sends: number | null }[] = await this.db.query(
+      `SELECT o.email, o.status, e.sends FROM orders o LEFT JOIN delivery_emails e ON e.order_id = o.id WHERE o.id = $1`,
       [orderId],
     );
     if (!o) throw new AppError('ORDER.NOT_FOUND', `no order ${orderId}`, 404);
     if (o.status !== 'delivered' && o.status !== 'completed') throw new AppError('ORDER.NOT_DELIVERED', `order ${orderId} is ${o.status}: there are no keys to send`, 409);
     if (!force && o.sends) return { sent: false };
     const { keys } = await this.rpc.call(CatalogService.method.revealKeys, { orderId });
+    return this.mail(this.transport, orderId, o.email, keys);
+  }
+
+  /**
+   * Right after a delivery committed: emails the keys the catalog has just handed over (or, when
+   * it did not, asks for them), off the caller's path. The delivery left a pending row in the
+   * same statement, so a send that fails here, or never happens (a crash), is made by
+   * `DeliveryEmailRetry` later; nothing is thrown.
+   */
+  afterDelivery(orderId: string, email: string, keys: readonly string[] | undefined): void {
+    const transport = this.transport;
+    if (!transport) return;
+    const sending = (keys?.length ? this.mail(transport, orderId, email, keys) : this.send(orderId))
+      .catch((e: Error) => this.log.warn({ orderId, err: e.message }, 'delivery email not sent: it is retried later'))
+      .finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+
+  /**
+   * Pending emails whose first send failed or never happened, oldest due first, each claimed (so
+   * replicas share the work) and pushed back by a growing backoff before it is tried. Returns how
+   * many were sent.
+   */
+  async retryDue(limit = 20): Promise<number> {
+    if (!this.transport) return 0;
+    const due = await queryRows<{ order_id: string }>(this.db,
+      `UPDATE delivery_emails SET attempts = attempts + 1, next_attempt_at = now() + least(interval '1 hour', interval '30 seconds' * power(2, attempts))
+       WHERE order_id IN (
+         SELECT order_id FROM delivery_emails WHERE sends = 0 AND attempts < $2 AND next_attempt_at <= now()
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING order_id`,
+      [limit, MAX_ATTEMPTS],
+    );
+    let sent = 0;
+    for (const { order_id } of due) {
+      try {
+        if ((await this.send(order_id)).sent) sent += 1;
+      } catch (e) {
+        this.log.warn({ orderId: order_id, err: (e as Error).message }, 'delivery email retry failed');
+      }
+    }
+    return sent;
+  }
+
+  private async mail(transport: Transporter, orderId: string, to: string, keys: readonly string[]): Promise<{ sent: boolean; messageId?: string }> {
     try {
-      const info = await this.transport.sendMail({
-        to: o.email,
+      const info = await transport.sendMail({
+        to,
         subject: `Your card keys — order ${orderId.slice(0, 8)}`,
         text: [
           `Thank you for your order ${orderId}.`,
@@ -80,13 +132,14 @@ export class DeliveryEmails implements OnApplicationShutdown {
   }
 }
 
-/** Each delivered order's keys go out by email once; a failed send is retried with the event's backoff. */
-@Controller()
-export class DeliveryEmailController {
-  constructor(private readonly emails: DeliveryEmails) {}
+/** Emails still pending after their first try are retried here, on a backoff (`EMAIL_RETRY_MS`). */
+@Injectable()
+export class DeliveryEmailRetry extends PeriodicService {
+  constructor(private readonly emails: DeliveryEmails, @Inject(ORDERS_CONFIG) config: OrdersConfig) {
+    super('retrying delivery emails', config.EMAIL_RETRY_MS, new Logger(DeliveryEmailRetry.name));
+  }
 
-  @EventPattern(patternOfEvent(OrderDeliveredSchema))
-  async onDelivered(@Payload() evt: OrderDelivered) {
-    if (this.emails.enabled) await this.emails.send(evt.orderId);
+  protected runOnce(): Promise<number> {
+    return this.emails.retryDue();
   }
 }

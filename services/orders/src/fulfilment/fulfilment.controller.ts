@@ -10,10 +10,12 @@ import {
 import { eventIdFor, Outbox, TypedRpc } from '@cardshop/messaging';
 import { AppError, PeriodicService, queryRows } from '@cardshop/platform';
 import { appendAudit } from '../audit/audit-log';
+import { DeliveryEmails } from '../delivery-email/delivery-email';
 import { fromStatesInto, type OrderState } from '../order-state/order-state';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
-interface Sold { productId: string; sellerId: string; quantity: number }
+/** What the catalog sold an order; `keys` only when that very call sold them (see SellKeysResponse). */
+interface Sold { productId: string; sellerId: string; quantity: number; keys?: string[] }
 
 /** What fulfilment needs of a paid order. */
 interface PaidOrder { product_id: string; seller_id: string; quantity: number }
@@ -27,7 +29,12 @@ interface PaidOrder { product_id: string; seller_id: string; quantity: number }
  */
 @Injectable()
 export class Fulfilment {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly outbox: Outbox, private readonly rpc: TypedRpc) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: Outbox,
+    private readonly rpc: TypedRpc,
+    private readonly emails: DeliveryEmails,
+  ) {}
 
   /**
    * Asks the catalog to sell the order its keys; `undefined` when there are too few. Naming the
@@ -43,19 +50,32 @@ export class Fulfilment {
     }
   }
 
-  /** The delivery record, `delivered` and `OrderDelivered` (plus any events before it) in one statement. */
-  async deliver(em: DataSource | EntityManager, orderId: string, sold: Sold, before: { pattern: string; data: unknown }[] = []): Promise<void> {
-    const delivered = await this.outbox.withEvents<{ id: string }>(
+  /**
+   * The delivery record, `delivered`, `OrderDelivered` (plus any events before it) and, when email
+   * is on, the pending delivery email (retried from its row if the send right after this statement
+   * does not go through) in one statement. Returns the buyer's email address; once the
+   * statement is committed, `emailKeys` sends the keys.
+   */
+  async deliver(em: DataSource | EntityManager, orderId: string, sold: Sold, before: { pattern: string; data: unknown }[] = []): Promise<string> {
+    const delivered = await this.outbox.withEvents<{ id: string; email: string }>(
       em,
-      `WITH d AS (INSERT INTO deliveries (order_id, key_count) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
-       UPDATE orders SET status = 'delivered', delivered_at = now() WHERE id = (SELECT order_id FROM d) AND status = ANY($3) RETURNING id`,
-      [orderId, sold.quantity, fromStatesInto('delivered')],
+      `WITH d AS (INSERT INTO deliveries (order_id, key_count) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING RETURNING order_id),
+       u AS (UPDATE orders SET status = 'delivered', delivered_at = now() WHERE id = (SELECT order_id FROM d) AND status = ANY($3) RETURNING id, email),
+       e AS (INSERT INTO delivery_emails (order_id, next_attempt_at) SELECT id, now() + interval '1 minute' FROM u WHERE $4 ON CONFLICT (order_id) DO NOTHING)
+       SELECT id, email FROM u`,
+      [orderId, sold.quantity, fromStatesInto('delivered'), this.emails.enabled],
       [
         ...before,
         { pattern: patternOfEvent(OrderDeliveredSchema), data: create(OrderDeliveredSchema, { orderId, productId: sold.productId, sellerId: sold.sellerId, quantity: sold.quantity, deliveryId: orderId }) },
       ],
     );
     if (delivered.length === 0) throw new AppError('ORDER.NOT_DELIVERABLE', `order ${orderId} could not be delivered`, 409, true);
+    return delivered[0].email;
+  }
+
+  /** After the delivery committed: the keys go to the buyer by email (never throws, retried if it fails). */
+  emailKeys(orderId: string, email: string, sold: Sold): void {
+    this.emails.afterDelivery(orderId, email, sold.keys);
   }
 
   /**
@@ -78,13 +98,13 @@ export class Fulfilment {
            ORDER BY paid_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
           [productId],
         );
-        if (!o) return false;
+        if (!o) return undefined;
         const sold = await this.sellKeys(o.id);
-        if (!sold) return false;
-        await this.deliver(em, o.id, sold);
-        return true;
+        if (!sold) return undefined;
+        return { orderId: o.id, email: await this.deliver(em, o.id, sold), sold };
       });
       if (!served) break;
+      this.emailKeys(served.orderId, served.email, served.sold);
       delivered += 1;
     }
     return delivered;
@@ -166,7 +186,7 @@ export class FulfilmentController {
    */
   private async fulfil(orderId: string, o: PaidOrder): Promise<void> {
     const sold = await this.fulfilment.sellKeys(orderId, o);
-    if (sold) return this.fulfilment.deliver(this.db, orderId, sold);
+    if (sold) return this.fulfilment.emailKeys(orderId, await this.fulfilment.deliver(this.db, orderId, sold), sold);
     const waiting = await this.outbox.withEvents(
       this.db,
       `UPDATE orders SET status = 'paid_awaiting_stock' WHERE id = $1 AND status = 'paid' RETURNING id`,

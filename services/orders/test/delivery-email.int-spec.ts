@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import type { DataSource } from 'typeorm';
+import type { TypedRpc } from '@cardshop/messaging';
+import { DeliveryEmails } from '../src/delivery-email/delivery-email';
+import type { OrdersConfig } from '../src/orders.config';
+import { ordersReplicas } from './orders-db';
+
+// Two replicas of orders, each with its own pool, retrying the same emails at once.
+const replicas = ordersReplicas('orders_mail_it');
+
+/** A real SMTP server on a free port that keeps who each message went to, and the messages. */
+async function smtpSink(): Promise<{ port: number; to: string[]; raw: string[]; close: () => Promise<void> }> {
+  const to: string[] = [];
+  const raw: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData: (stream, session, done) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.once('end', () => {
+        to.push(...session.envelope.rcptTo.map((r) => r.address));
+        raw.push(Buffer.concat(chunks).toString());
+        done();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, to, raw, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** The catalog's RevealKeys, answered here: this suite is about the orders side of the email. */
+const catalog = { call: async () => ({ keys: ['KEY-AAAA-0001'] }) } as unknown as TypedRpc;
+const mailer = (db: DataSource, port: number) =>
+  new DeliveryEmails(db, catalog, { SMTP_CAPTURE_PORT: port, MAIL_FROM: 'Cardshop <no-reply@cardshop.local>' } as OrdersConfig);
+
+/** Delivered orders whose pending email is due now, as a crash right after the delivery leaves them. */
+async function deliveredAwaitingEmail(n: number): Promise<{ ids: string[]; emails: string[] }> {
+  const ids = Array.from({ length: n }, () => randomUUID());
+  const emails = ids.map((id) => `buyer-${id.slice(0, 8)}@example.com`);
+  await replicas[0].query(
+    `INSERT INTO orders (id, status, product_id, seller_id, quantity, total_minor, currency, email, expires_at, delivered_at)
+     SELECT id, 'delivered', $3, $3, 1, 100, 'CNY', email, now(), now() FROM unnest($1::uuid[], $2::text[]) AS t (id, email)`,
+    [ids, emails, randomUUID()],
+  );
+  await replicas[0].query(`INSERT INTO delivery_emails (order_id, next_attempt_at) SELECT id, now() - interval '1 second' FROM unnest($1::uuid[]) AS id`, [ids]);
+  return { ids, emails };
+}
+
+const rowsOf = (ids: string[]) =>
+  replicas[0].query(`SELECT sends, attempts, last_error IS NOT NULL AS failed, next_attempt_at > now() AS later FROM delivery_emails WHERE order_id = ANY($1)`, [ids]);
+
+describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', () => {
+  it('a pending email is sent once by the retry, however many replicas look for it at the same time', async () => {
+    const sink = await smtpSink();
+    const mailers = replicas.map((db) => mailer(db, sink.port));
+    try {
+      const { ids, emails } = await deliveredAwaitingEmail(12);
+      const sent = await Promise.all(mailers.flatMap((m) => [m.retryDue(5), m.retryDue(5), m.retryDue(5)]));
+      expect(sent.reduce((a, b) => a + b, 0)).toBe(12);
+      expect([...sink.to].sort()).toEqual([...emails].sort());
+      expect(await rowsOf(ids)).toEqual(ids.map(() => ({ sends: 1, attempts: 1, failed: false, later: true })));
+      // Nothing is pending any more: looking again sends nothing.
+      expect(await mailers[0].retryDue()).toBe(0);
+      expect(sink.to).toHaveLength(12);
+    } finally {
+      await Promise.all(mailers.map((m) => m.onApplicationShutdown()));
+      await sink.close();
+    }
+  });
+
+  it('a send that fails is recorded and pushed back, and goes out when it is due and the relay answers', async () => {
+    const down = await smtpSink();
+    const port = down.port;
+    await down.close(); // nothing listens on this port now
+    const failing = mailer(replicas[0], port);
+    const { ids, emails } = await deliveredAwaitingEmail(1);
+    try {
+      expect(await failing.retryDue()).toBe(0);
+    } finally {
+      await failing.onApplicationShutdown();
+    }
+    expect(await rowsOf(ids)).toEqual([{ sends: 0, attempts: 1, failed: true, later: true }]);
+
+    const sink = await smtpSink();
+    const working = mailer(replicas[1], sink.port);
+    try {
+      // Not yet due: the backoff holds it back.
+      expect(await working.retryDue()).toBe(0);
+      await replicas[0].query(`UPDATE delivery_emails SET next_attempt_at = now() WHERE order_id = $1`, [ids[0]]);
+      expect(await working.retryDue()).toBe(1);
+      expect(sink.to).toEqual(emails);
+      expect(await rowsOf(ids)).toEqual([{ sends: 1, attempts: 2, failed: false, later: true }]);
+    } finally {
+      await working.onApplicationShutdown();
+      await sink.close();
+    }
+  });
+
+  it('right after a delivery, the keys the catalog handed over are sent without asking it again', async () => {
+    const sink = await smtpSink();
+    const asked: unknown[] = [];
+    const watched = { call: async (...args: unknown[]) => (asked.push(args), { keys: ['KEY-FROM-REVEAL'] }) } as unknown as TypedRpc;
+    const m = new DeliveryEmails(replicas[0], watched, { SMTP_CAPTURE_PORT: sink.port, MAIL_FROM: 'Cardshop <no-reply@cardshop.local>' } as OrdersConfig);
+    const { ids, emails } = await deliveredAwaitingEmail(1);
+    try {
+      m.afterDelivery(ids[0], emails[0], ['KEY-FROM-SALE']);
+    } finally {
+      await m.onApplicationShutdown(); // waits for the send started above
+      await sink.close();
+    }
+    expect(sink.to).toEqual(emails);
+    expect(sink.raw[0]).toContain('KEY-FROM-SALE');
+    expect(asked).toEqual([]);
+    expect(await rowsOf(ids)).toEqual([expect.objectContaining({ sends: 1, failed: false })]);
+  });
+});
