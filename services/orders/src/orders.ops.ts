@@ -2,12 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OpsRegistry, type OpsSection } from '@cardshop/platform';
+import { MAX_EMAIL_ATTEMPTS } from './delivery-email/delivery-email';
 import { MailCapture } from './delivery-email/mail-capture';
 
 /**
  * The orders dashboard: the funnel (placed → paid → delivered) over the last hour and day,
- * orders stuck in a state longer than expected, the latest orders (emails masked), the audit
- * log, and in dev stacks the captured mailbox.
+ * orders stuck in a state longer than expected, delivery emails still unsent after their first
+ * try, the latest orders (emails masked), the audit log, and in dev stacks the captured mailbox.
  */
 @Injectable()
 export class OrdersOps implements OnModuleInit {
@@ -38,12 +39,21 @@ export class OrdersOps implements OnModuleInit {
       channel, coupon_code, created_at, delivered_at FROM orders ORDER BY created_at DESC LIMIT 25`);
     const [d] = await this.db.query(`SELECT count(*) AS deliveries, (SELECT count(*) FROM orders WHERE status = 'delivered') AS delivered_orders,
       (SELECT count(*) FROM delivery_emails WHERE sends > 0) AS emails_sent, (SELECT count(*) FROM delivery_emails WHERE last_error IS NOT NULL) AS email_failures FROM deliveries`);
+    // Delivery emails not sent yet although their first send is past: retrying, or given up
+    // after MAX_EMAIL_ATTEMPTS (ops can resend them from the order's actions).
+    const unsent = await this.db.query(
+      `SELECT order_id, attempts, CASE WHEN attempts >= $1 THEN 'given up: resend it' ELSE 'retrying' END AS state,
+              CASE WHEN attempts < $1 THEN next_attempt_at END AS next_try, last_error
+       FROM delivery_emails WHERE sends = 0 AND (attempts > 0 OR next_attempt_at < now()) ORDER BY attempts DESC, next_attempt_at LIMIT 50`,
+      [MAX_EMAIL_ATTEMPTS],
+    );
     const audit = await this.db.query(`SELECT at, actor, action, order_id, reason, outcome FROM audit_log ORDER BY at DESC, id DESC LIMIT 25`);
     return [
       { title: 'Funnel', kind: 'table', rows: funnel },
       { title: 'Orders by state', kind: 'figures', figures: Object.fromEntries(states.map((s) => [s.status, Number(s.n)])) },
       { title: 'Stuck orders', kind: 'table', rows: stuck, empty: 'none: every order is where it should be' },
       { title: 'Deliveries (one per order)', kind: 'figures', figures: d },
+      { title: 'Delivery emails not sent yet', kind: 'table', rows: unsent, empty: 'none: every delivered order was emailed (or is being emailed right now)' },
       { title: 'Latest orders', kind: 'table', rows: recent },
       { title: 'Audit log (ops actions)', kind: 'table', rows: audit, empty: 'no ops action yet' },
       ...(this.mail.enabled

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { DataSource } from 'typeorm';
 import type { TypedRpc } from '@cardshop/messaging';
-import { DeliveryEmails } from '../src/delivery-email/delivery-email';
+import { DeliveryEmails, MAX_EMAIL_ATTEMPTS } from '../src/delivery-email/delivery-email';
+import type { MailCapture } from '../src/delivery-email/mail-capture';
+import { OrdersOps } from '../src/orders.ops';
+import type { OpsRegistry } from '@cardshop/platform';
 import type { OrdersConfig } from '../src/orders.config';
 import { ordersReplicas } from './orders-db';
 
@@ -49,6 +52,13 @@ async function deliveredAwaitingEmail(n: number): Promise<{ ids: string[]; email
   return { ids, emails };
 }
 
+/** The orders dashboard's list of delivery emails not sent yet. */
+async function unsentOnDashboard(db: DataSource): Promise<Record<string, unknown>[]> {
+  const ops = new OrdersOps(db, {} as OpsRegistry, { enabled: false } as MailCapture);
+  const section = (await ops.sections()).find((s) => s.title === 'Delivery emails not sent yet');
+  return (section as { rows: Record<string, unknown>[] }).rows;
+}
+
 const rowsOf = (ids: string[]) =>
   replicas[0].query(`SELECT sends, attempts, last_error IS NOT NULL AS failed, next_attempt_at > now() AS later FROM delivery_emails WHERE order_id = ANY($1)`, [ids]);
 
@@ -83,6 +93,7 @@ describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', (
       await failing.onApplicationShutdown();
     }
     expect(await rowsOf(ids)).toEqual([{ sends: 0, attempts: 1, failed: true, later: true }]);
+    expect(await unsentOnDashboard(replicas[0])).toContainEqual(expect.objectContaining({ order_id: ids[0], attempts: 1, state: 'retrying', last_error: expect.stringMatching(/ECONNREFUSED/) }));
 
     const sink = await smtpSink();
     const working = mailer(replicas[1], sink.port);
@@ -97,6 +108,21 @@ describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', (
       await working.onApplicationShutdown();
       await sink.close();
     }
+  });
+
+  it('an email that failed every try is given up, left alone by the retry, and shown to ops', async () => {
+    const sink = await smtpSink();
+    const m = mailer(replicas[0], sink.port);
+    const { ids } = await deliveredAwaitingEmail(1);
+    await replicas[0].query(`UPDATE delivery_emails SET attempts = $2, last_error = 'relay refused' WHERE order_id = $1`, [ids[0], MAX_EMAIL_ATTEMPTS]);
+    try {
+      expect(await m.retryDue()).toBe(0);
+    } finally {
+      await m.onApplicationShutdown();
+      await sink.close();
+    }
+    expect(sink.to).toEqual([]);
+    expect(await unsentOnDashboard(replicas[1])).toContainEqual(expect.objectContaining({ order_id: ids[0], state: 'given up: resend it', next_try: null }));
   });
 
   it('right after a delivery, the keys the catalog handed over are sent without asking it again', async () => {

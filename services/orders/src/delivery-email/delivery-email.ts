@@ -8,7 +8,7 @@ import { AppError, PeriodicService, queryRows } from '@cardshop/platform';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
 /** A pending email is given up after this many retries (with the backoff, about half a day). */
-const MAX_ATTEMPTS = 20;
+export const MAX_EMAIL_ATTEMPTS = 20;
 
 /**
  * Emails a delivered order's keys to the buyer through SMTP (`SMTP_URL`, or the dev capture
@@ -88,7 +88,7 @@ export class DeliveryEmails implements OnApplicationShutdown {
          SELECT order_id FROM delivery_emails WHERE sends = 0 AND attempts < $2 AND next_attempt_at <= now()
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING order_id`,
-      [limit, MAX_ATTEMPTS],
+      [limit, MAX_EMAIL_ATTEMPTS],
     );
     let sent = 0;
     for (const { order_id } of due) {
