@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { createServer, type AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import type { TypedRpc } from '@cardshop/messaging';
 import { DeliveryEmails, MAX_EMAIL_ATTEMPTS } from '../src/delivery-email/delivery-email';
-import type { MailCapture } from '../src/delivery-email/mail-capture';
+import { MailCapture } from '../src/delivery-email/mail-capture';
 import { OrdersOps } from '../src/orders.ops';
 import type { OpsRegistry } from '@cardshop/platform';
 import type { OrdersConfig } from '../src/orders.config';
@@ -13,31 +12,28 @@ import { ordersReplicas } from './orders-db';
 // Two replicas of orders, each with its own pool, retrying the same emails at once.
 const replicas = ordersReplicas('orders_mail_it');
 
-/** A real SMTP server on a free port that keeps who each message went to, and the messages. */
-async function smtpSink(): Promise<{ port: number; to: string[]; raw: string[]; close: () => Promise<void> }> {
-  const to: string[] = [];
-  const raw: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData: (stream, session, done) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.once('end', () => {
-        to.push(...session.envelope.rcptTo.map((r) => r.address));
-        raw.push(Buffer.concat(chunks).toString());
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, to, raw, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+/** A free TCP port on the loopback, for a mail server started next. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
+
+/** The dev stacks' own SMTP capture server on a free port: who each message went to, and its text. */
+async function smtpSink(): Promise<{ port: number; mails: () => Promise<{ to: string; text: string }[]>; close: () => Promise<void> }> {
+  const port = await freePort();
+  const capture = new MailCapture({ SMTP_CAPTURE_PORT: port } as OrdersConfig);
+  await capture.onModuleInit();
+  return { port, mails: () => capture.mailbox(100), close: () => capture.onApplicationShutdown() };
+}
+const recipients = async (sink: { mails: () => Promise<{ to: string }[]> }) => (await sink.mails()).map((m) => m.to).sort();
 
 /** The catalog's RevealKeys, answered here: this suite is about the orders side of the email. */
 const catalog = { call: async () => ({ keys: ['KEY-AAAA-0001'] }) } as unknown as TypedRpc;
-const mailer = (db: DataSource, port: number) =>
-  new DeliveryEmails(db, catalog, { SMTP_CAPTURE_PORT: port, MAIL_FROM: 'Cardshop <no-reply@cardshop.local>' } as OrdersConfig);
+const mailer = (db: DataSource, port: number, rpc = catalog) =>
+  new DeliveryEmails(db, rpc, { SMTP_CAPTURE_PORT: port, MAIL_FROM: 'Cardshop <no-reply@cardshop.local>' } as OrdersConfig);
 
 /** Delivered orders whose pending email is due now, as a crash right after the delivery leaves them. */
 async function deliveredAwaitingEmail(n: number): Promise<{ ids: string[]; emails: string[] }> {
@@ -70,11 +66,11 @@ describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', (
       const { ids, emails } = await deliveredAwaitingEmail(12);
       const sent = await Promise.all(mailers.flatMap((m) => [m.retryDue(5), m.retryDue(5), m.retryDue(5)]));
       expect(sent.reduce((a, b) => a + b, 0)).toBe(12);
-      expect([...sink.to].sort()).toEqual([...emails].sort());
+      expect(await recipients(sink)).toEqual([...emails].sort());
       expect(await rowsOf(ids)).toEqual(ids.map(() => ({ sends: 1, attempts: 1, failed: false, later: true })));
       // Nothing is pending any more: looking again sends nothing.
       expect(await mailers[0].retryDue()).toBe(0);
-      expect(sink.to).toHaveLength(12);
+      expect(await recipients(sink)).toHaveLength(12);
     } finally {
       await Promise.all(mailers.map((m) => m.onApplicationShutdown()));
       await sink.close();
@@ -102,7 +98,7 @@ describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', (
       expect(await working.retryDue()).toBe(0);
       await replicas[0].query(`UPDATE delivery_emails SET next_attempt_at = now() WHERE order_id = $1`, [ids[0]]);
       expect(await working.retryDue()).toBe(1);
-      expect(sink.to).toEqual(emails);
+      expect(await recipients(sink)).toEqual(emails);
       expect(await rowsOf(ids)).toEqual([{ sends: 1, attempts: 2, failed: false, later: true }]);
     } finally {
       await working.onApplicationShutdown();
@@ -121,7 +117,7 @@ describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', (
       await m.onApplicationShutdown();
       await sink.close();
     }
-    expect(sink.to).toEqual([]);
+    expect(await recipients(sink)).toEqual([]);
     expect(await unsentOnDashboard(replicas[1])).toContainEqual(expect.objectContaining({ order_id: ids[0], state: 'given up: resend it', next_try: null }));
   });
 
@@ -129,7 +125,7 @@ describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', (
     const sink = await smtpSink();
     const asked: unknown[] = [];
     const watched = { call: async (...args: unknown[]) => (asked.push(args), { keys: ['KEY-FROM-REVEAL'] }) } as unknown as TypedRpc;
-    const m = new DeliveryEmails(replicas[0], watched, { SMTP_CAPTURE_PORT: sink.port, MAIL_FROM: 'Cardshop <no-reply@cardshop.local>' } as OrdersConfig);
+    const m = mailer(replicas[0], sink.port, watched);
     const { ids, emails } = await deliveredAwaitingEmail(1);
     try {
       m.afterDelivery(ids[0], emails[0], ['KEY-FROM-SALE']);
@@ -137,8 +133,9 @@ describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', (
       await m.onApplicationShutdown(); // waits for the send started above
       await sink.close();
     }
-    expect(sink.to).toEqual(emails);
-    expect(sink.raw[0]).toContain('KEY-FROM-SALE');
+    const [mail] = await sink.mails();
+    expect(await recipients(sink)).toEqual(emails);
+    expect(mail.text).toContain('KEY-FROM-SALE');
     expect(asked).toEqual([]);
     expect(await rowsOf(ids)).toEqual([expect.objectContaining({ sends: 1, failed: false })]);
   });
