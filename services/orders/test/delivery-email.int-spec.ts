@@ -121,22 +121,22 @@ describe('delivery emails retried from their pending rows (PostgreSQL, SMTP)', (
     expect(await unsentOnDashboard(replicas[1])).toContainEqual(expect.objectContaining({ order_id: ids[0], state: 'given up: resend it', next_try: null }));
   });
 
-  it('right after a delivery, the keys the catalog handed over are sent without asking it again', async () => {
+  it('right after a delivery, the keys the catalog handed over are sent without asking it again, and each send is recorded', async () => {
     const sink = await smtpSink();
     const asked: unknown[] = [];
     const watched = { call: async (...args: unknown[]) => (asked.push(args), { keys: ['KEY-FROM-REVEAL'] }) } as unknown as TypedRpc;
     const m = mailer(replicas[0], sink.port, watched);
-    const { ids, emails } = await deliveredAwaitingEmail(1);
+    const { ids, emails } = await deliveredAwaitingEmail(3);
     try {
-      m.afterDelivery(ids[0], emails[0], ['KEY-FROM-SALE']);
+      ids.forEach((id, i) => m.afterDelivery(id, emails[i], [`KEY-FROM-SALE-${i}`]));
     } finally {
-      await m.onApplicationShutdown(); // waits for the send started above
+      await m.onApplicationShutdown(); // waits for the sends started above and for their records
       await sink.close();
     }
-    const [mail] = await sink.mails();
-    expect(await recipients(sink)).toEqual(emails);
-    expect(mail.text).toContain('KEY-FROM-SALE');
+    const mails = await sink.mails();
+    expect(await recipients(sink)).toEqual([...emails].sort());
+    expect(mails.map((mail) => mail.text.match(/KEY-FROM-SALE-\d/)?.[0]).sort()).toEqual(['KEY-FROM-SALE-0', 'KEY-FROM-SALE-1', 'KEY-FROM-SALE-2']);
     expect(asked).toEqual([]);
-    expect(await rowsOf(ids)).toEqual([expect.objectContaining({ sends: 1, failed: false })]);
+    expect(await rowsOf(ids)).toEqual(ids.map(() => expect.objectContaining({ sends: 1, failed: false })));
   });
 });

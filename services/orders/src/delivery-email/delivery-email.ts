@@ -4,7 +4,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { CatalogService } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
-import { AppError, PeriodicService, queryRows } from '@cardshop/platform';
+import { AppError, PeriodicService, queryRows, WriteBehind } from '@cardshop/platform';
 import { ORDERS_CONFIG, type OrdersConfig } from '../orders.config';
 
 /** A pending email is given up after this many retries (with the backoff, about half a day). */
@@ -21,6 +21,20 @@ export class DeliveryEmails implements OnApplicationShutdown {
   private readonly log = new Logger(DeliveryEmails.name);
   private readonly transport?: Transporter;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /**
+   * Sends made right after a delivery, recorded together: one statement for every email sent
+   * meanwhile instead of one per email. Until it lands the order's row is pending with its first
+   * retry a minute away; a record that fails (or a crash before it) means that retry emails the
+   * same keys again, which is logged.
+   */
+  private readonly sentRecords = new WriteBehind<string>(
+    (batch) => this.db.query(
+      `INSERT INTO delivery_emails (order_id, sends, last_sent_at, message_id) SELECT order_id, 1, now(), message_id FROM unnest($1::uuid[], $2::text[]) AS s(order_id, message_id)
+       ON CONFLICT (order_id) DO UPDATE SET sends = delivery_emails.sends + 1, last_sent_at = now(), message_id = EXCLUDED.message_id, last_error = NULL`,
+      [batch.map(([orderId]) => orderId), batch.map(([, messageId]) => messageId)],
+    ),
+    (orderId, e) => this.log.warn({ orderId, err: e.message }, 'delivery email sent but not recorded: the retry sends it again'),
+  );
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -40,6 +54,7 @@ export class DeliveryEmails implements OnApplicationShutdown {
   /** Sends started after a delivery finish before the connections close. */
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.inFlight]);
+    await this.sentRecords.flush();
     this.transport?.close();
   }
 
@@ -69,7 +84,7 @@ export class DeliveryEmails implements OnApplicationShutdown {
   afterDelivery(orderId: string, email: string, keys: readonly string[] | undefined): void {
     const transport = this.transport;
     if (!transport) return;
-    const sending = (keys?.length ? this.mail(transport, orderId, email, keys) : this.send(orderId))
+    const sending = (keys?.length ? this.mail(transport, orderId, email, keys, 'batched') : this.send(orderId))
       .catch((e: Error) => this.log.warn({ orderId, err: e.message }, 'delivery email not sent: it is retried later'))
       .finally(() => this.inFlight.delete(sending));
     this.inFlight.add(sending);
@@ -101,7 +116,13 @@ export class DeliveryEmails implements OnApplicationShutdown {
     return sent;
   }
 
-  private async mail(transport: Transporter, orderId: string, to: string, keys: readonly string[]): Promise<{ sent: boolean; messageId?: string }> {
+  /**
+   * Sends one email and records it: at once (`now`: resends and retries, whose callers report the
+   * count), or with the other sends of the moment (`batched`: right after a delivery, whose pending
+   * row the delivery statement wrote).
+   */
+  private async mail(transport: Transporter, orderId: string, to: string, keys: readonly string[], record: 'now' | 'batched' = 'now'): Promise<{ sent: boolean; messageId?: string }> {
+    let messageId: string;
     try {
       const info = await transport.sendMail({
         to,
@@ -115,12 +136,7 @@ export class DeliveryEmails implements OnApplicationShutdown {
           'Keep this email safe: anyone holding these keys can use them.',
         ].join('\n'),
       });
-      await this.db.query(
-        `INSERT INTO delivery_emails (order_id, sends, last_sent_at, message_id) VALUES ($1, 1, now(), $2)
-         ON CONFLICT (order_id) DO UPDATE SET sends = delivery_emails.sends + 1, last_sent_at = now(), message_id = $2, last_error = NULL`,
-        [orderId, info.messageId],
-      );
-      return { sent: true, messageId: info.messageId };
+      messageId = info.messageId;
     } catch (e) {
       const why = (e as Error).message.slice(0, 500);
       await this.db.query(
@@ -129,6 +145,16 @@ export class DeliveryEmails implements OnApplicationShutdown {
       );
       throw new AppError('EMAIL.SEND_FAILED', `the delivery email could not be sent: ${why}`, 503, true);
     }
+    if (record === 'batched') {
+      this.sentRecords.put(orderId, messageId);
+    } else {
+      await this.db.query(
+        `INSERT INTO delivery_emails (order_id, sends, last_sent_at, message_id) VALUES ($1, 1, now(), $2)
+         ON CONFLICT (order_id) DO UPDATE SET sends = delivery_emails.sends + 1, last_sent_at = now(), message_id = $2, last_error = NULL`,
+        [orderId, messageId],
+      );
+    }
+    return { sent: true, messageId };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { WriteBehind, type SandboxNotificationRecord } from '../kit';
+import { WriteBehind } from '@cardshop/platform';
+import type { SandboxNotificationRecord } from '../kit';
 import type { AlipayMerchantApp } from './alipay-sandbox.keys';
 import { notifyRequest } from './alipay-sandbox.wire';
 import type { AlipaySandboxTrade } from './alipay-trade.repository';

@@ -5,4 +5,3 @@ export * from './provider-keys';
 export * from './sandbox-kit.module';
 export * from './sandbox-store';
 export * from './buyer-pages.controller';
-export * from './write-behind';

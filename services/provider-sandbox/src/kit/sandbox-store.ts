@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { WriteBehind } from './write-behind';
+import { WriteBehind } from '@cardshop/platform';
 
 /**
  * Where simulated providers keep what must survive a restart: their own key pairs, the merchants
