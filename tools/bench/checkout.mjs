@@ -179,7 +179,7 @@ async function run(s, productIds) {
   await Promise.all(workers);
   client.close();
 
-  const usage = cpuBetween(before, after);
+  const usage = cpuBetween(before, after, [process.pid, probe.pid]);
   const checkouts = totals.length;
   const per = (sec) => (checkouts ? (1000 * sec) / checkouts : 0);
   const cores = machine().cores;
@@ -200,6 +200,8 @@ async function run(s, productIds) {
       stackMsPerCheckout: per(stackSeconds), totalMsPerCheckout: per(totalSeconds),
       benchClientSeconds: (clientCpu.user + clientCpu.system) / 1e6,
       machineBusyPercent: (100 * usage.machineBusy) / (usage.seconds * cores),
+      // Other work on the box, in % of the machine (a busy neighbour or kernel thread explains a slow run).
+      others: usage.others.slice(0, 5).map((o) => ({ name: o.name, percentOfMachine: (100 * o.cpu) / (usage.seconds * cores) })),
       groups: usage.groups.map((g) => ({ ...g, msPerCheckout: per(g.cpu) })),
     },
     speedProbe: {
@@ -226,7 +228,7 @@ function jsonLine(r) {
   return {
     throughputPerSecond: Math.round(r.throughputPerSecond * 100) / 100, errors: r.errors, errorsByKind: r.errorsByKind,
     latencyMs: { p50: r.latencyMs.p50, p95: r.latencyMs.p95, p99: r.latencyMs.p99 }, steps: r.steps,
-    cpu: { stackSeconds: cpu.stackSeconds, totalSeconds: cpu.totalSeconds, stackMsPerCheckout: cpu.stackMsPerCheckout, totalMsPerCheckout: cpu.totalMsPerCheckout, stackPercentOfMachine: cpu.stackPercentOfMachine, totalPercentOfMachine: cpu.totalPercentOfMachine, machineBusyPercent: cpu.machineBusyPercent, byGroup: Object.fromEntries(cpu.groups.map((g) => [g.group, g.cpu])) },
+    cpu: { stackSeconds: cpu.stackSeconds, totalSeconds: cpu.totalSeconds, stackMsPerCheckout: cpu.stackMsPerCheckout, totalMsPerCheckout: cpu.totalMsPerCheckout, stackPercentOfMachine: cpu.stackPercentOfMachine, totalPercentOfMachine: cpu.totalPercentOfMachine, machineBusyPercent: cpu.machineBusyPercent, others: cpu.others, byGroup: Object.fromEntries(cpu.groups.map((g) => [g.group, g.cpu])) },
     speedProbe: r.speedProbe, windows: r.windows, databasePerCheckout: r.database, roundTripsPerCheckout: r.roundTrips, memory, channel: r.channel, concurrency: r.concurrency, durationSeconds: r.durationSeconds, checkouts: r.checkouts, machine: r.machine,
   };
 }

@@ -69,14 +69,42 @@ export function machineBusySeconds() {
   return (f.slice(0, 8).reduce((a, b) => a + b, 0) - idle) / CLK_TCK;
 }
 
+/** CPU seconds of every process on the machine (kernel threads included), by pid, with its name. */
+function everyProcess() {
+  const all = new Map();
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const s = read(`/proc/${pid}/stat`);
+    if (!s) continue;
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    all.set(pid, { name: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), cpu: (Number(f[11]) + Number(f[12])) / CLK_TCK });
+  }
+  return all;
+}
+
 /** A sample of CPU seconds and RSS per pid; diff two samples with `cpuBetween`. */
 export function sample(opts) {
   const procs = listProcesses(opts).map((p) => ({ ...p, ...statOf(p.pid) })).filter((p) => p.cpu !== undefined);
-  return { at: Date.now(), machine: machineBusySeconds(), procs };
+  return { at: Date.now(), machine: machineBusySeconds(), procs, all: everyProcess() };
+}
+
+/**
+ * What else used the machine between two samples, by process name, busiest first: processes that
+ * are neither the stack (`procs`), nor the shared PostgreSQL and NATS, nor the benchmark itself
+ * (`exclude`: its pid and its children's). A kernel thread such as a memory monitor shows here.
+ */
+function othersBetween(a, b, exclude) {
+  const ours = new Set([...b.procs.map((p) => p.pid), ...exclude.map(String)]);
+  const byName = new Map();
+  for (const [pid, p] of b.all) {
+    if (ours.has(pid)) continue;
+    const cpu = p.cpu - (a.all.get(pid)?.cpu ?? 0);
+    if (cpu > 0) byName.set(p.name, (byName.get(p.name) ?? 0) + cpu);
+  }
+  return [...byName].map(([name, cpu]) => ({ name, cpu })).sort((x, y) => y.cpu - x.cpu);
 }
 
 /** CPU seconds used per group between two samples; a process born in between counts from zero. */
-export function cpuBetween(a, b) {
+export function cpuBetween(a, b, exclude = []) {
   const before = new Map(a.procs.map((p) => [p.pid, p.cpu]));
   const groups = new Map();
   for (const p of b.procs) {
@@ -87,7 +115,7 @@ export function cpuBetween(a, b) {
     g.processes += 1;
     groups.set(p.group, g);
   }
-  return { seconds: (b.at - a.at) / 1000, machineBusy: b.machine - a.machine, groups: [...groups.values()].sort((x, y) => y.cpu - x.cpu) };
+  return { seconds: (b.at - a.at) / 1000, machineBusy: b.machine - a.machine, groups: [...groups.values()].sort((x, y) => y.cpu - x.cpu), others: othersBetween(a, b, exclude) };
 }
 
 export function machine() {

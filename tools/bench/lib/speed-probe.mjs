@@ -36,6 +36,7 @@ export function startSpeedProbe() {
   let samples = [];
   child.on('message', (ms) => samples.push(ms));
   return {
+    pid: child.pid,
     take() {
       const taken = samples;
       samples = [];

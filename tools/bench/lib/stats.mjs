@@ -33,6 +33,8 @@ export function formatReport(r) {
   lines.push(`  stack    ${c.stackSeconds.toFixed(1)} s = ${c.stackPercentOfMachine.toFixed(0)}% of ${r.machine.cores} cores, ${c.stackMsPerCheckout.toFixed(1)} CPU-ms per checkout`);
   lines.push(`  + shared ${c.totalSeconds.toFixed(1)} s = ${c.totalPercentOfMachine.toFixed(0)}% of ${r.machine.cores} cores, ${c.totalMsPerCheckout.toFixed(1)} CPU-ms per checkout`);
   lines.push(`  bench client ${c.benchClientSeconds.toFixed(1)} s; whole machine busy ${c.machineBusyPercent.toFixed(0)}% (other work on the box included)`);
+  const others = (c.others ?? []).filter((o) => o.percentOfMachine >= 1);
+  if (others.length) lines.push(`  other work on the box: ${others.map((o) => `${o.name} ${o.percentOfMachine.toFixed(0)}%`).join(', ')} of the machine`);
   const sp = r.speedProbe;
   if (sp?.runs) {
     lines.push(`  machine speed: the probe's fixed work took ${sp.medianMs.toFixed(2)} CPU-ms (p10 ${sp.p10Ms.toFixed(2)}, p90 ${sp.p90Ms.toFixed(2)}, ${sp.runs} runs; lower is faster)`);
