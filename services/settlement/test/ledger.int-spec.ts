@@ -1,33 +1,20 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { messagingEntities } from '@cardshop/messaging';
-import { dropSchema, testDatabaseUrl, uniqueId } from '@cardshop/platform/testing';
-import { ensureSchema } from '@cardshop/platform';
+import { serviceSchema } from '@cardshop/platform/testing';
 import { postTransfer, sellerPendingByCurrency } from '../src/ledger/ledger.repository';
 import { settlementMigrations } from '../src/app.module';
 import { paymentTransfer } from '../src/ledger/payment-transfer';
 import { create } from '@bufbuild/protobuf';
 import { PaymentSucceededSchema } from '@cardshop/contracts';
 
-const schema = uniqueId('settlement_it');
+const dbs = serviceSchema('settlement_it', { migrations: settlementMigrations, entities: messagingEntities });
 let db: DataSource;
 
 const payment = (attemptId: string, minorAmount: bigint) =>
   paymentTransfer(create(PaymentSucceededSchema, { orderId: `o-${attemptId}`, attemptId, channel: 'alipay', sellerId: 'seller-1', amount: { minorAmount, currency: 'CNY' } }), 500);
 
-beforeAll(async () => {
-  await ensureSchema(testDatabaseUrl(), schema);
-  db = await new DataSource({
-    type: 'postgres', url: testDatabaseUrl(), schema, entities: messagingEntities, migrations: settlementMigrations,
-    migrationsTableName: 'migrations', migrationsTransactionMode: 'each',
-    // Unqualified names in the ledger's SQL resolve to this suite's own schema.
-    extra: { options: `-c search_path=${schema}`, max: 4 },
-  }).initialize();
-  await db.runMigrations();
-});
-
-afterAll(async () => {
-  await db?.destroy();
-  await dropSchema(schema);
+beforeAll(() => {
+  db = dbs[0];
 });
 
 describe('ledger (PostgreSQL)', () => {

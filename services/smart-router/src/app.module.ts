@@ -10,14 +10,14 @@ import { ROUTER_CONFIG, type RouterConfig } from './router.config';
 import { RouterOps } from './router.ops';
 
 const controllers = [RankChannelsController, ChannelOutcomesController];
-const migrations = [...messagingMigrations, RouterInit1732600000000, ChinaChannels1764200000000];
+export const routerMigrations = [...messagingMigrations, RouterInit1732600000000, ChinaChannels1764200000000];
 
 @Module({})
 export class AppModule {
   static forRoot(config: RouterConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations }), ServiceMessagingModule.forRoot(config)],
+      imports: [PlatformModule.forRoot(config), PersistenceModule.forRoot({ entities: messagingEntities, migrations: routerMigrations }), ServiceMessagingModule.forRoot(config)],
       controllers,
       providers: [{ provide: ROUTER_CONFIG, useValue: config }, ChannelCatalogue, RouterOps],
     };

@@ -1,2 +1,3 @@
 export * from './persistence.module';
 export * from './write-behind';
+export * from './grouped-write';
