@@ -160,26 +160,29 @@ async function run(s, productIds) {
   const clientBefore = process.cpuUsage();
   const windows = [];
   const probeAll = [];
+  const roundTripAll = [];
   let after = before;
   for (let i = 0; i < windowCount; i++) {
     const [from, done] = [after, totals.length];
     await new Promise((r) => setTimeout(r, (durationS * 1000) / windowCount));
     if (i === windowCount - 1) running = false;
     after = sample(opts);
-    const probed = probe.take();
+    const { work: probed, roundTrip } = probe.take();
     probeAll.push(...probed);
+    roundTripAll.push(...roundTrip);
     const w = cpuBetween(from, after);
     windows.push({ seconds: w.seconds, checkouts: totals.length - done, cpuSeconds: w.groups.reduce((a, g) => a + g.cpu, 0), probeMedianMs: percentile(Float64Array.from(probed).sort(), 50) });
   }
   probe.stop();
   const clientCpu = process.cpuUsage(clientBefore);
   const probeMs = Float64Array.from(probeAll).sort();
+  const roundTripUs = Float64Array.from(roundTripAll).sort();
   const [dbAfter, tripsAfter] = await Promise.all([dbCounters(s.databaseUrl), roundTripCounters(s.urls)]);
   say('• measured; letting in-flight checkouts finish');
   await Promise.all(workers);
   client.close();
 
-  const usage = cpuBetween(before, after, [process.pid, probe.pid]);
+  const usage = cpuBetween(before, after, [process.pid, ...probe.pids()]);
   const checkouts = totals.length;
   const per = (sec) => (checkouts ? (1000 * sec) / checkouts : 0);
   const cores = machine().cores;
@@ -208,6 +211,8 @@ async function run(s, productIds) {
       runs: probeMs.length, p10Ms: percentile(probeMs, 10), medianMs: percentile(probeMs, 50), p90Ms: percentile(probeMs, 90),
       // CPU per checkout in units of the probe's work: comparable across runs and hours on one machine kind.
       totalPerCheckoutInProbes: probeMs.length ? per(totalSeconds) / percentile(probeMs, 50) : null,
+      // CPU-µs this side spends per pipe round trip to another process: the kernel's speed, which the fixed work does not see.
+      roundTripMedianUs: roundTripUs.length ? percentile(roundTripUs, 50) : null, roundTripP90Us: roundTripUs.length ? percentile(roundTripUs, 90) : null,
     },
     windows: windows.map((w) => {
       const msPerCheckout = w.checkouts ? (1000 * w.cpuSeconds) / w.checkouts : null;

@@ -39,6 +39,7 @@ export function formatReport(r) {
   if (sp?.runs) {
     lines.push(`  machine speed: the probe's fixed work took ${sp.medianMs.toFixed(2)} CPU-ms (p10 ${sp.p10Ms.toFixed(2)}, p90 ${sp.p90Ms.toFixed(2)}, ${sp.runs} runs; lower is faster)`);
     lines.push(`  → ${sp.totalPerCheckoutInProbes.toFixed(2)} probe-units of CPU per checkout (CPU-ms with shared ÷ probe ms: compare this across runs, not CPU-ms)`);
+    if (sp.roundTripMedianUs != null) lines.push(`  kernel speed: a pipe round trip to another process cost the probe ${sp.roundTripMedianUs.toFixed(1)} CPU-µs (p90 ${sp.roundTripP90Us.toFixed(1)}; the fixed work does not see a slower kernel, this does)`);
   }
   if (r.windows?.length > 1) {
     lines.push(`  by window: ${r.windows.map((w, i) => `${i + 1}) ${w.throughputPerSecond.toFixed(1)}/s, ${w.msPerCheckout?.toFixed(1) ?? '–'} CPU-ms, ${w.perCheckoutInProbes?.toFixed(2) ?? '–'} probe-units`).join('; ')}`);
