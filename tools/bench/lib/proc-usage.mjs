@@ -22,16 +22,25 @@ const read = (file) => {
   }
 };
 
-/** utime+stime in seconds and RSS in bytes, from /proc/<pid>/stat (fields after the "(comm)"). */
-function statOf(pid) {
+/** The pids of every process on the machine. */
+const allPids = () => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+
+/** A process's name, utime+stime in seconds and RSS in bytes, from /proc/<pid>/stat (fields after the "(comm)"). */
+function procStat(pid) {
   const s = read(`/proc/${pid}/stat`);
   if (!s) return undefined;
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return { name: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), cpu: (Number(f[11]) + Number(f[12])) / CLK_TCK, rss: Number(f[21]) * PAGE };
+}
+
+/** CPU seconds, RSS and PSS of one process. */
+function statOf(pid) {
+  const st = procStat(pid);
+  if (!st) return undefined;
   // PSS splits shared pages (PostgreSQL's shared buffers, above all) between the processes mapping
   // them, so group totals do not count the same memory several times; RSS is kept for reference.
   const pssKb = Number(read(`/proc/${pid}/smaps_rollup`)?.match(/^Pss:\s+(\d+) kB/m)?.[1]);
-  const rss = Number(f[21]) * PAGE;
-  return { cpu: (Number(f[11]) + Number(f[12])) / CLK_TCK, rss, pss: Number.isFinite(pssKb) ? pssKb * 1024 : rss };
+  return { cpu: st.cpu, rss: st.rss, pss: Number.isFinite(pssKb) ? pssKb * 1024 : st.rss };
 }
 
 /**
@@ -41,7 +50,7 @@ function statOf(pid) {
  */
 export function listProcesses({ namespace, database }) {
   const out = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const pid of allPids()) {
     const cmd = read(`/proc/${pid}/cmdline`)?.split('\0').filter(Boolean);
     if (!cmd?.length) continue;
     const line = cmd.join(' ');
@@ -72,11 +81,9 @@ export function machineBusySeconds() {
 /** CPU seconds of every process on the machine (kernel threads included), by pid, with its name. */
 function everyProcess() {
   const all = new Map();
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    const s = read(`/proc/${pid}/stat`);
-    if (!s) continue;
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    all.set(pid, { name: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), cpu: (Number(f[11]) + Number(f[12])) / CLK_TCK });
+  for (const pid of allPids()) {
+    const st = procStat(pid);
+    if (st) all.set(pid, st);
   }
   return all;
 }

@@ -28,11 +28,7 @@ export class DeliveryEmails implements OnApplicationShutdown {
    * same keys again, which is logged.
    */
   private readonly sentRecords = new WriteBehind<string>(
-    (batch) => this.db.query(
-      `INSERT INTO delivery_emails (order_id, sends, last_sent_at, message_id) SELECT order_id, 1, now(), message_id FROM unnest($1::uuid[], $2::text[]) AS s(order_id, message_id)
-       ON CONFLICT (order_id) DO UPDATE SET sends = delivery_emails.sends + 1, last_sent_at = now(), message_id = EXCLUDED.message_id, last_error = NULL`,
-      [batch.map(([orderId]) => orderId), batch.map(([, messageId]) => messageId)],
-    ),
+    (batch) => this.recordSends(batch),
     (orderId, e) => this.log.warn({ orderId, err: e.message }, 'delivery email sent but not recorded: the retry sends it again'),
   );
 
@@ -145,16 +141,19 @@ export class DeliveryEmails implements OnApplicationShutdown {
       );
       throw new AppError('EMAIL.SEND_FAILED', `the delivery email could not be sent: ${why}`, 503, true);
     }
-    if (record === 'batched') {
-      this.sentRecords.put(orderId, messageId);
-    } else {
-      await this.db.query(
-        `INSERT INTO delivery_emails (order_id, sends, last_sent_at, message_id) VALUES ($1, 1, now(), $2)
-         ON CONFLICT (order_id) DO UPDATE SET sends = delivery_emails.sends + 1, last_sent_at = now(), message_id = $2, last_error = NULL`,
-        [orderId, messageId],
-      );
-    }
+    if (record === 'batched') this.sentRecords.put(orderId, messageId);
+    else await this.recordSends([[orderId, messageId]]);
     return { sent: true, messageId };
+  }
+
+  /** Counts one more send for each order, with its message id: one statement for them all. */
+  private recordSends(sends: [orderId: string, messageId: string][]): Promise<unknown> {
+    return this.db.query(
+      `INSERT INTO delivery_emails (order_id, sends, last_sent_at, message_id)
+       SELECT order_id, 1, now(), message_id FROM unnest($1::uuid[], $2::text[]) AS s(order_id, message_id)
+       ON CONFLICT (order_id) DO UPDATE SET sends = delivery_emails.sends + 1, last_sent_at = now(), message_id = EXCLUDED.message_id, last_error = NULL`,
+      [sends.map(([orderId]) => orderId), sends.map(([, messageId]) => messageId)],
+    );
   }
 }
 
