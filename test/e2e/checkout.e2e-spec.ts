@@ -21,6 +21,16 @@ describe('checkout with Alipay through the public API', () => {
     await stopE2eStack(e2e);
   }, 60_000);
 
+  it('serves its OpenAPI document at /docs-json and the page that browses it at /docs', async () => {
+    const doc = await request(gateway, 'GET', '/docs-json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.paths['/api/v1/orders/{id}/payments']).toBeDefined();
+    const page = await fetch(`${gateway}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger-ui');
+    expect((await fetch(`${gateway}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+  });
+
   it('lists the seeded products with integer prices', async () => {
     const r = await request(gateway, 'GET', '/api/v1/products');
     expect(r.status).toBe(200);

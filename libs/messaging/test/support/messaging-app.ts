@@ -1,5 +1,6 @@
 import { Module, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createJetStreamServer, MessagingModule, type JetStreamServer, type JetStreamServerOptions } from '../../src';
 import { NATS_URL, type IntHarness } from './int-harness';
@@ -24,6 +25,7 @@ export async function startMessagingApp(
       ],
       controllers,
     },
+    new FastifyAdapter(),
     { logger: ['error'] },
   );
   const strategy = createJetStreamServer(app, server);

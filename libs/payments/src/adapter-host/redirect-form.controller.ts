@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from '@cardshop/platform';
 import type { PaymentAdapter } from '../adapter-kit';
 import { PAYMENT_ADAPTER } from './adapter-rpc.controller';
 import { ADAPTER_PROVIDER } from './expected-payments';
@@ -17,10 +17,10 @@ export class RedirectFormController {
   ) {}
 
   @Get(':provider')
-  form(@Param('provider') provider: string, @Req() req: Request, @Res() res: Response) {
+  form(@Param('provider') provider: string, @Req() req: HttpRequest, @Res() res: HttpReply) {
     const q = req.originalUrl.indexOf('?');
     const html = provider === this.provider && this.adapter.redirectForm ? this.adapter.redirectForm(new URLSearchParams(q >= 0 ? req.originalUrl.slice(q + 1) : '')) : null;
-    if (html === null) return res.status(404).json({ error: { code: 'PAYMENT.REDIRECT_UNKNOWN', message: 'no such payment page, or its link was altered' } });
-    return res.status(200).type('text/html; charset=utf-8').set('cache-control', 'no-store').send(html);
+    if (html === null) return res.status(404).send({ error: { code: 'PAYMENT.REDIRECT_UNKNOWN', message: 'no such payment page, or its link was altered' } });
+    return res.status(200).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   }
 }

@@ -1,6 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
-import type { RawBodyRequest } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from '@cardshop/platform';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { eventSubject, patternOfEvent, ProviderPaymentConfirmedSchema, ProviderPaymentFailedSchema } from '@cardshop/contracts';
 import { NatsConnectionProvider, outgoingHeaders, protoCodec, publishToStream, ensureEventStream, MESSAGING_OPTIONS, type MessagingModuleOptions } from '@cardshop/messaging';
@@ -37,14 +36,14 @@ export class WebhookController {
   /** Some providers notify by GET with the fields in the query (epay); the adapter decides what it accepts. */
   @Get(':provider')
   @HttpCode(200)
-  receiveGet(@Param('provider') provider: string, @Req() req: RawBodyRequest<Request>, @Res() res: Response) {
+  receiveGet(@Param('provider') provider: string, @Req() req: HttpRequest, @Res() res: HttpReply) {
     return this.receive(provider, req, res);
   }
 
   @Post(':provider')
   @HttpCode(200)
-  async receive(@Param('provider') provider: string, @Req() req: RawBodyRequest<Request>, @Res() res: Response) {
-    if (provider !== this.provider) return res.status(404).json({ error: { code: 'WEBHOOK.UNKNOWN_PROVIDER', message: 'no such webhook' } });
+  async receive(@Param('provider') provider: string, @Req() req: HttpRequest, @Res() res: HttpReply) {
+    if (provider !== this.provider) return res.status(404).send({ error: { code: 'WEBHOOK.UNKNOWN_PROVIDER', message: 'no such webhook' } });
     const q = req.originalUrl.indexOf('?');
     const raw = {
       headers: req.headers, rawBody: req.rawBody ?? Buffer.alloc(0), contentType: String(req.headers['content-type'] ?? ''),

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { isCodedError } from './app-error';
 
 const HTTP_CODES: Record<number, string> = {
@@ -23,14 +23,14 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw err;
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) return;
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (reply.sent) return;
     const { status, body } = toHttpError(err);
     if (status >= 500) this.log.error({ err }, 'unhandled error on HTTP route');
     // A rate limit says when to come back (RFC 9110 Retry-After), from `details.retryAfterSeconds`.
     const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    if (status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
-    res.status(status).json({ error: body });
+    if (status === 429 && typeof retryAfter === 'number') reply.header('Retry-After', String(Math.ceil(retryAfter)));
+    void reply.status(status).send({ error: body });
   }
 }
 
@@ -41,13 +41,11 @@ export function toHttpError(err: unknown): { status: number; body: { code: strin
     const message = typeof r === 'string' ? r : String((r as { message?: unknown }).message ?? err.message);
     return { status, body: { code: HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'REQUEST.INVALID'), message } };
   }
-  // Body-parser errors (bad JSON, unknown charset or encoding, too large, too many fields) carry a
-  // string `type` and a 4xx `status`: they are the caller's fault, never a 500.
-  const parser = err as { type?: unknown; status?: unknown; message?: unknown };
-  if (typeof parser?.type === 'string' && typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
-    const status = parser.status === 400 ? 400 : parser.status;
-    const code = status === 400 ? 'REQUEST.MALFORMED_BODY' : HTTP_CODES[status] ?? 'REQUEST.INVALID';
-    return { status, body: { code, message: status === 400 ? 'the request body could not be parsed' : String(parser.message ?? code) } };
+  // Errors of the HTTP layer itself (Fastify's: body too large, bad Content-Length, …) carry a 4xx
+  // `statusCode`: they are the caller's fault, never a 500.
+  const layer = err as { name?: unknown; statusCode?: unknown; message?: unknown };
+  if (layer?.name === 'FastifyError' && typeof layer.statusCode === 'number' && layer.statusCode >= 400 && layer.statusCode < 500) {
+    return { status: layer.statusCode, body: { code: HTTP_CODES[layer.statusCode] ?? 'REQUEST.INVALID', message: String(layer.message) } };
   }
   if (isCodedError(err)) {
     const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;

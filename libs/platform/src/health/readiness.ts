@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Injectable, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 
 export interface ReadinessCheck {
   name: string;
@@ -55,8 +55,8 @@ export class HealthController {
 
   /** Every dependency (PostgreSQL, NATS) answers; 503 otherwise, with which one failed. */
   @Get('ready')
-  async ready(@Res() res: Response) {
+  async ready(@Res() reply: FastifyReply) {
     const r = await this.readiness.run();
-    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks });
+    void reply.status(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks });
   }
 }

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PLATFORM_CONFIG } from '../tokens';
 import type { BaseConfig } from '../config';
 import { unauthorized } from '../errors';
@@ -33,9 +33,9 @@ export class OpsGuard implements CanActivate {
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: BaseConfig) {}
 
   canActivate(ctx: ExecutionContext): boolean {
-    const req = ctx.switchToHttp().getRequest<Request>();
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     if (tokenMatches(presentedOpsToken(req.headers.authorization), this.config.OPS_TOKEN)) return true;
-    ctx.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Basic realm="ops", charset="UTF-8"');
+    ctx.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', 'Basic realm="ops", charset="UTF-8"');
     throw unauthorized('OPS.UNAUTHORIZED', 'the ops credential is missing or wrong');
   }
 }

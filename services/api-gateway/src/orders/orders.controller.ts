@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
 import { z } from 'zod';
 import { CatalogService, OrdersService, OrderStatus, PaymentsService, RoutingService, type Order } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
-import { AppError, parseInput } from '@cardshop/platform';
+import { AppError, type HttpRequest, parseInput } from '@cardshop/platform';
 import { bearerToken } from '../shared/bearer';
 import { publicAttempt, publicMoney, publicOrder } from '../shared/public-shapes';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
@@ -29,7 +28,7 @@ export class OrdersController {
 
   @Post()
   @HttpCode(201)
-  async place(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() req: Request) {
+  async place(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() req: HttpRequest) {
     const b = parseInput(placeOrderBody, body);
     const r = await this.rpc.call(OrdersService.method.placeOrder, {
       productId: b.productId, quantity: b.quantity, email: b.email, queryPassword: b.queryPassword ?? '', country: b.country ?? '', idempotencyKey: idempotencyKey ?? '', clientIp: req.ip ?? '',
@@ -40,14 +39,14 @@ export class OrdersController {
 
   @Post('lookup')
   @HttpCode(200)
-  async lookup(@Body() body: unknown, @Req() req: Request) {
+  async lookup(@Body() body: unknown, @Req() req: HttpRequest) {
     const b = parseInput(lookupBody, body);
     const r = await this.rpc.call(OrdersService.method.lookupOrders, { orderId: b.orderId ?? '', email: b.email ?? '', queryPassword: b.queryPassword, clientIp: req.ip ?? '' });
     return { items: r.items.map((i) => ({ ...publicOrder(i.order!), accessToken: i.accessToken })) };
   }
 
   @Get(':id')
-  async get(@Param('id') id: string, @Req() req: Request) {
+  async get(@Param('id') id: string, @Req() req: HttpRequest) {
     const order = await this.order(id, bearerToken(req));
     const delivered = DELIVERED.has(order.status);
     const [payment, keys] = await Promise.all([
@@ -62,7 +61,7 @@ export class OrdersController {
   }
 
   @Get(':id/payment-options')
-  async options(@Param('id') id: string, @Query() query: unknown, @Req() req: Request) {
+  async options(@Param('id') id: string, @Query() query: unknown, @Req() req: HttpRequest) {
     const q = parseInput(optionsQuery, query);
     const order = await this.order(id, bearerToken(req));
     const r = await this.rpc.call(RoutingService.method.rankChannels, { orderId: id, country: (q.country ?? order.country).toUpperCase(), device: q.device ?? 'desktop', amount: order.total, email: order.email });
@@ -71,7 +70,7 @@ export class OrdersController {
 
   @Post(':id/payments')
   @HttpCode(201)
-  async pay(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  async pay(@Param('id') id: string, @Body() body: unknown, @Req() req: HttpRequest) {
     const b = parseInput(payBody, body);
     const order = await this.order(id, bearerToken(req));
     if (order.status !== OrderStatus.AWAITING_PAYMENT) throw new AppError('ORDER.NOT_PAYABLE', `the order is ${OrderStatus[order.status].toLowerCase()} and cannot be paid`, 409);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from '@cardshop/platform';
 import type { Subscription } from 'nats';
 import { CatalogService, eventSubject, patternOfEvent, SellerApiKeyRotatedSchema } from '@cardshop/contracts';
 import { MESSAGING_OPTIONS, NatsConnectionProvider, protoCodec, TypedRpc, type MessagingModuleOptions } from '@cardshop/messaging';
@@ -47,7 +47,7 @@ export class SellerAuth implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** The seller the request's bearer key belongs to, or SELLER.UNAUTHORIZED (401). */
-  async seller(req: Request): Promise<string> {
+  async seller(req: HttpRequest): Promise<string> {
     const key = bearerToken(req);
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.sellerId;

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
 import { z } from 'zod';
 import { CatalogService, OrdersService, SettlementService, type Coupon, type Product } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
-import { badRequest, OpsGuard, parseInput } from '@cardshop/platform';
+import { badRequest, type HttpRequest, OpsGuard, parseInput } from '@cardshop/platform';
 import { publicMoney, publicOrder, publicProduct } from '../shared/public-shapes';
 import { isLoopImport, keysFromImport } from './key-import';
 import { SellerAuth } from './seller-auth';
+import { header } from '../shared/bearer';
 
 const actionBody = z.object({ reason: z.string().max(2000).optional() }).strict();
 const refundBody = z.object({
@@ -15,8 +15,8 @@ const refundBody = z.object({
 }).strict();
 
 /** Who is acting, from `X-Ops-Actor` (required on every ops action). */
-function opsActor(req: Request): string {
-  const actor = req.header('x-ops-actor')?.trim();
+function opsActor(req: HttpRequest): string {
+  const actor = header(req, 'x-ops-actor')?.trim();
   if (!actor) throw badRequest('OPS.ACTOR_REQUIRED', 'name yourself in the X-Ops-Actor header');
   return actor.slice(0, 200);
 }
@@ -85,35 +85,35 @@ export class OpsApiController {
    */
   @Post('orders/:id/mark-paid')
   @HttpCode(200)
-  markPaid(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  markPaid(@Param('id') id: string, @Body() body: unknown, @Req() req: HttpRequest) {
     return this.orderAction(id, 'mark_paid', body, req);
   }
 
   @Post('orders/:id/resend-delivery')
   @HttpCode(200)
-  resendDelivery(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  resendDelivery(@Param('id') id: string, @Body() body: unknown, @Req() req: HttpRequest) {
     return this.orderAction(id, 'resend_delivery', body, req);
   }
 
   @Post('orders/:id/cancel')
   @HttpCode(200)
-  cancel(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  cancel(@Param('id') id: string, @Body() body: unknown, @Req() req: HttpRequest) {
     return this.orderAction(id, 'cancel', body, req);
   }
 
   /** All that is left of the payment, or `amount` (with an `Idempotency-Key`: the same key refunds once). */
   @Post('orders/:id/refund')
   @HttpCode(200)
-  async refund(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  async refund(@Param('id') id: string, @Body() body: unknown, @Req() req: HttpRequest) {
     const b = parseInput(refundBody, body ?? {});
     const r = await this.rpc.call(OrdersService.method.runOpsAction, {
-      orderId: id, action: 'refund', actor: opsActor(req), reason: b.reason ?? '', idempotencyKey: req.header('idempotency-key') ?? '',
+      orderId: id, action: 'refund', actor: opsActor(req), reason: b.reason ?? '', idempotencyKey: header(req, 'idempotency-key') ?? '',
       amount: b.amount ? { minorAmount: BigInt(b.amount.minor), currency: (b.amount.currency ?? '').toUpperCase() } : undefined,
     });
     return { order: publicOrder(r.order!), outcome: r.outcome };
   }
 
-  private async orderAction(id: string, action: string, body: unknown, req: Request) {
+  private async orderAction(id: string, action: string, body: unknown, req: HttpRequest) {
     const b = parseInput(actionBody, body ?? {});
     const r = await this.rpc.call(OrdersService.method.runOpsAction, { orderId: id, action, actor: opsActor(req), reason: b.reason ?? '' });
     return { order: publicOrder(r.order!), outcome: r.outcome };
@@ -121,7 +121,7 @@ export class OpsApiController {
 
   /** The keys of a delivered order, for support; every look is audited. */
   @Get('orders/:id/keys')
-  async orderKeys(@Param('id') id: string, @Query('reason') reason: string | undefined, @Req() req: Request) {
+  async orderKeys(@Param('id') id: string, @Query('reason') reason: string | undefined, @Req() req: HttpRequest) {
     const r = await this.rpc.call(OrdersService.method.runOpsAction, { orderId: id, action: 'reveal_keys', actor: opsActor(req), reason: reason ?? '' });
     return { orderId: id, keys: r.keys };
   }
@@ -148,7 +148,7 @@ export class SellerController {
 
   @Post('products')
   @HttpCode(201)
-  async createProduct(@Body() body: unknown, @Req() req: Request) {
+  async createProduct(@Body() body: unknown, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const b = parseInput(productBody, body);
     const r = await this.rpc.call(CatalogService.method.createProduct, {
@@ -161,7 +161,7 @@ export class SellerController {
 
   /** Changes the fields given; `active: false` unlists the product (its keys stay). */
   @Patch('products/:id')
-  async updateProduct(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  async updateProduct(@Param('id') id: string, @Body() body: unknown, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const b = parseInput(productPatch, body);
     const r = await this.rpc.call(CatalogService.method.updateProduct, {
@@ -175,7 +175,7 @@ export class SellerController {
 
   /** Unlists the product: no new orders; its keys, orders and sales stay. */
   @Delete('products/:id')
-  async unlistProduct(@Param('id') id: string, @Req() req: Request) {
+  async unlistProduct(@Param('id') id: string, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(CatalogService.method.updateProduct, { sellerId, productId: id, active: false });
     return sellerProduct(r.product!);
@@ -184,7 +184,7 @@ export class SellerController {
   /** Imports keys as `{ keys: [] }`, `{ text }` (one per line) or `{ csv, column? }`; one batch per import. */
   @Post('products/:id/keys')
   @HttpCode(200)
-  async importKeys(@Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  async importKeys(@Param('id') id: string, @Body() body: unknown, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const keys = keysFromImport(body);
     const r = await this.rpc.call(CatalogService.method.importKeys, { sellerId, productId: id, keys, loop: isLoopImport(body) }, { timeoutMs: 30000 });
@@ -192,7 +192,7 @@ export class SellerController {
   }
 
   @Get('products/:id/batches')
-  async batches(@Param('id') id: string, @Req() req: Request) {
+  async batches(@Param('id') id: string, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(CatalogService.method.listKeyBatches, { sellerId, productId: id });
     return {
@@ -205,21 +205,21 @@ export class SellerController {
 
   /** Withdraws the batch's unsold keys; keys held by orders or sold stay theirs. */
   @Delete('products/:id/batches/:batchId')
-  async withdrawBatch(@Param('id') id: string, @Param('batchId') batchId: string, @Req() req: Request) {
+  async withdrawBatch(@Param('id') id: string, @Param('batchId') batchId: string, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(CatalogService.method.withdrawKeyBatch, { sellerId, productId: id, batchId });
     return { withdrawn: r.withdrawn, reserved: r.reserved, sold: r.sold };
   }
 
   @Get('products/:id')
-  async stock(@Param('id') id: string, @Req() req: Request) {
+  async stock(@Param('id') id: string, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(CatalogService.method.getProductStock, { sellerId, productId: id });
     return { id: r.productId, stock: r.stock, sold: r.sold, reserved: r.reserved };
   }
 
   @Get('balance')
-  async balance(@Req() req: Request) {
+  async balance(@Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(SettlementService.method.getSellerBalance, { sellerId });
     return { balances: r.balances.map((b) => ({ currency: b.currency, pending: Number(b.pending), available: Number(b.available), withdrawing: Number(b.withdrawing) })) };
@@ -228,7 +228,7 @@ export class SellerController {
   /** A coupon for all the seller's products, or one (`productId`): fixed or percent off, limited in uses and time. */
   @Post('coupons')
   @HttpCode(201)
-  async createCoupon(@Body() body: unknown, @Req() req: Request) {
+  async createCoupon(@Body() body: unknown, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const b = parseInput(couponBody, body);
     const r = await this.rpc.call(CatalogService.method.createCoupon, {
@@ -243,7 +243,7 @@ export class SellerController {
   }
 
   @Get('coupons')
-  async coupons(@Req() req: Request) {
+  async coupons(@Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(CatalogService.method.listCoupons, { sellerId });
     return { items: r.coupons.map(publicCoupon) };
@@ -251,7 +251,7 @@ export class SellerController {
 
   /** The keys delivered to an order of one of the seller's products, for support; every look is audited. */
   @Get('orders/:id/keys')
-  async orderKeys(@Param('id') id: string, @Query('reason') reason: string | undefined, @Req() req: Request) {
+  async orderKeys(@Param('id') id: string, @Query('reason') reason: string | undefined, @Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(OrdersService.method.runOpsAction, { orderId: id, action: 'reveal_keys', actor: `seller:${sellerId}`, sellerId, reason: (reason ?? '').slice(0, 2000) });
     return { orderId: id, keys: r.keys };
@@ -260,7 +260,7 @@ export class SellerController {
   /** A new API key, shown only here; the old one stops working at once, on every gateway. */
   @Post('api-key/rotate')
   @HttpCode(201)
-  async rotateKey(@Req() req: Request) {
+  async rotateKey(@Req() req: HttpRequest) {
     const sellerId = await this.auth.seller(req);
     const r = await this.rpc.call(CatalogService.method.rotateSellerApiKey, { sellerId });
     this.auth.forget(sellerId);

@@ -1,5 +1,5 @@
 import { All, Controller, Header, HttpCode, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from '@cardshop/platform';
 import { sandboxBaseUrl } from '../control';
 import { AlipayGatewayService } from './alipay-gateway.service';
 
@@ -11,7 +11,7 @@ export class AlipayGatewayController {
   @All('gateway.do')
   @HttpCode(200)
   @Header('content-type', 'application/json;charset=utf-8')
-  handle(@Req() req: Request): string {
+  handle(@Req() req: HttpRequest): string {
     const params: Record<string, string> = {};
     const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
     for (const source of [req.query as Record<string, unknown>, body]) {

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, UseFilters } from '@nestjs/common';
-import { HttpErrorFilter } from '@cardshop/platform';
-import type { Request } from 'express';
+import { HttpErrorFilter, type HttpRequest } from '@cardshop/platform';
 import { completeSchema, merchantSchema, notificationPlanSchema, parseBody } from './control.schemas';
 import { SandboxProviderRegistry } from './sandbox-provider.registry';
 import { sandboxBaseUrl } from './sandbox-base-url';
@@ -43,12 +42,12 @@ export class ControlController {
   }
 
   @Get('keys/:provider')
-  keys(@Param('provider') provider: string, @Req() req: Request) {
+  keys(@Param('provider') provider: string, @Req() req: HttpRequest) {
     return this.registry.get(provider).keys(sandboxBaseUrl(req));
   }
 
   @Put('merchants/:provider/:merchantId')
-  merchant(@Param('provider') provider: string, @Param('merchantId') merchantId: string, @Body() body: unknown, @Req() req: Request) {
+  merchant(@Param('provider') provider: string, @Param('merchantId') merchantId: string, @Body() body: unknown, @Req() req: HttpRequest) {
     return this.registry.get(provider).registerMerchant(merchantId, parseBody(merchantSchema, body), sandboxBaseUrl(req));
   }
 }

@@ -1,5 +1,5 @@
 import { All, Controller, Header, HttpCode, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from '@cardshop/platform';
 import { sandboxBaseUrl } from '../control';
 import { EpayAggregator, type EpayAnswer } from './epay-aggregator.service';
 import type { EpaySandboxPayment } from './epay-sandbox.types';
@@ -20,20 +20,20 @@ export class EpayGatewayController {
 
   /** Browser redirect (GET or POST form): creates the order and sends the buyer to the cashier page. */
   @All('submit.php')
-  submit(@Req() req: Request, @Res() res: Response): void {
+  submit(@Req() req: HttpRequest, @Res() res: HttpReply): void {
     const created = this.aggregator.createOrder(this.fields(req), true);
     if ('error' in created) {
       res.status(400).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>站点提示信息</title><p>${escapeHtml(created.error.msg ?? '')}</p>`);
       return;
     }
-    res.redirect(302, `/epay/pay/${created.payment.token}`);
+    res.redirect(`/epay/pay/${created.payment.token}`, 302);
   }
 
   /** Server-to-server create: JSON with trade_no and a qrcode (PC wallets) or a payurl (phones, bank). */
   @All('mapi.php')
   @HttpCode(200)
   @Header('content-type', 'application/json; charset=UTF-8')
-  mapi(@Req() req: Request): string {
+  mapi(@Req() req: HttpRequest): string {
     const params = this.fields(req);
     if (!params.pid) return json({ code: -4, msg: '未传入任何参数' });
     const created = this.aggregator.createOrder(params, false);
@@ -48,7 +48,7 @@ export class EpayGatewayController {
   @All('api.php')
   @HttpCode(200)
   @Header('content-type', 'application/json; charset=UTF-8')
-  api(@Req() req: Request): string {
+  api(@Req() req: HttpRequest): string {
     const act = typeof req.query.act === 'string' ? req.query.act : '';
     if (act === 'order') return json(this.order(stringFields(req.query)));
     if (act === 'refund') {
@@ -93,7 +93,7 @@ export class EpayGatewayController {
   }
 
   /** Rainbow reads the query when it carries pid, else the form body. */
-  private fields(req: Request): Record<string, string> {
+  private fields(req: HttpRequest): Record<string, string> {
     const query = stringFields(req.query);
     return query.pid ? query : stringFields(req.body);
   }

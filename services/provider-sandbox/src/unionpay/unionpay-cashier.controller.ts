@@ -1,6 +1,5 @@
 import { Controller, Get, Param, Post, Res, UseFilters } from '@nestjs/common';
-import type { Response } from 'express';
-import { HttpErrorFilter, isCodedError, notFound } from '@cardshop/platform';
+import { HttpErrorFilter, type HttpReply, isCodedError, notFound } from '@cardshop/platform';
 import { cashierPage } from './unionpay-cashier.page';
 import { UnionPayLedger } from './unionpay-ledger';
 import type { UnionPayTxn } from './unionpay-transaction';
@@ -16,20 +15,20 @@ export class UnionPayCashierController {
   constructor(private readonly ledger: UnionPayLedger) {}
 
   @Get(':token')
-  open(@Param('token') token: string, @Res() res: Response) {
+  open(@Param('token') token: string, @Res() res: HttpReply) {
     this.page(res, this.txn(token));
   }
 
   @Post(':token/pay')
-  pay(@Param('token') token: string, @Res() res: Response) {
+  pay(@Param('token') token: string, @Res() res: HttpReply) {
     const t = this.txn(token);
     if (!this.act(() => this.ledger.complete(t, 'success'))) return this.page(res, t, 'This payment can no longer be paid.');
-    if (t.frontUrl) return res.redirect(303, t.frontUrl);
+    if (t.frontUrl) return res.redirect(t.frontUrl, 303);
     return this.page(res, t);
   }
 
   @Post(':token/decline')
-  decline(@Param('token') token: string, @Res() res: Response) {
+  decline(@Param('token') token: string, @Res() res: HttpReply) {
     const t = this.txn(token);
     const done = this.act(() => this.ledger.complete(t, 'decline'));
     this.page(res, t, done ? 'Declined (respCode 64, insufficient balance). UnionPay does not notify failures; the merchant sees it by querying.' : 'This payment can no longer be paid.');
@@ -45,7 +44,7 @@ export class UnionPayCashierController {
     }
   }
 
-  private page(res: Response, t: UnionPayTxn, notice?: string) {
+  private page(res: HttpReply, t: UnionPayTxn, notice?: string) {
     res.status(200).type('text/html; charset=utf-8').send(cashierPage(t, notice));
   }
 

@@ -1,6 +1,5 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { RawBodyRequest } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpReply, HttpRequest } from '@cardshop/platform';
 import { randomUUID } from 'node:crypto';
 import { sandboxBaseUrl } from '../control';
 import { WechatPayNotifications } from './wechat-pay-notifications';
@@ -9,7 +8,7 @@ import type { WechatSandboxMerchant } from './wechat-pay-sandbox.types';
 import { WechatPayTransactions, type ApiReply } from './wechat-pay-transactions.service';
 import { MAX_CLOCK_SKEW_SECONDS, parseAuthorization, requestMessage, sha256RsaVerify } from './wechat-pay-sandbox.wire';
 
-type Req = RawBodyRequest<Request>;
+type Req = HttpRequest;
 const MOUNT = '/wechat-pay';
 
 /**
@@ -26,42 +25,42 @@ export class WechatPayApiController {
   ) {}
 
   @Post('pay/transactions/native')
-  native(@Req() req: Req, @Res() res: Response) {
+  native(@Req() req: Req, @Res() res: HttpReply) {
     this.serve(req, res, (m, body) => this.transactions.prepay(m, 'native', body, sandboxBaseUrl(req)));
   }
 
   @Post('pay/transactions/h5')
-  h5(@Req() req: Req, @Res() res: Response) {
+  h5(@Req() req: Req, @Res() res: HttpReply) {
     this.serve(req, res, (m, body) => this.transactions.prepay(m, 'h5', body, sandboxBaseUrl(req)));
   }
 
   @Get('pay/transactions/out-trade-no/:no')
-  byOutTradeNo(@Param('no') no: string, @Req() req: Req, @Res() res: Response) {
+  byOutTradeNo(@Param('no') no: string, @Req() req: Req, @Res() res: HttpReply) {
     this.serve(req, res, (m) => this.mchidMatches(req, m) ?? this.transactions.query(m, 'out-trade-no', no));
   }
 
   @Get('pay/transactions/id/:id')
-  byTransactionId(@Param('id') id: string, @Req() req: Req, @Res() res: Response) {
+  byTransactionId(@Param('id') id: string, @Req() req: Req, @Res() res: HttpReply) {
     this.serve(req, res, (m) => this.mchidMatches(req, m) ?? this.transactions.query(m, 'id', id));
   }
 
   @Post('pay/transactions/out-trade-no/:no/close')
-  close(@Param('no') no: string, @Req() req: Req, @Res() res: Response) {
+  close(@Param('no') no: string, @Req() req: Req, @Res() res: HttpReply) {
     this.serve(req, res, (m, body) => (body.mchid !== m.mchid ? mchidMismatch() : this.transactions.close(m, no)));
   }
 
   @Post('refund/domestic/refunds')
-  refund(@Req() req: Req, @Res() res: Response) {
+  refund(@Req() req: Req, @Res() res: HttpReply) {
     this.serve(req, res, (m, body) => this.transactions.refund(m, body));
   }
 
   @Get('refund/domestic/refunds/:outRefundNo')
-  refundQuery(@Param('outRefundNo') outRefundNo: string, @Req() req: Req, @Res() res: Response) {
+  refundQuery(@Param('outRefundNo') outRefundNo: string, @Req() req: Req, @Res() res: HttpReply) {
     this.serve(req, res, (m) => this.transactions.refundQuery(m, outRefundNo));
   }
 
   /** Checks the merchant's signature, runs the route, and sends its answer signed. */
-  private serve(req: Req, res: Response, route: (merchant: WechatSandboxMerchant, body: Record<string, unknown>) => ApiReply): void {
+  private serve(req: Req, res: HttpReply, route: (merchant: WechatSandboxMerchant, body: Record<string, unknown>) => ApiReply): void {
     const rawBody = req.rawBody ? req.rawBody.toString('utf8') : '';
     const auth = this.authenticate(req, rawBody);
     if ('status' in auth) {
@@ -79,7 +78,7 @@ export class WechatPayApiController {
    * real host signs when its host is swapped for ours). Both are accepted.
    */
   private authenticate(req: Req, rawBody: string): WechatSandboxMerchant | ApiReply {
-    const auth = parseAuthorization(req.get('authorization'));
+    const auth = parseAuthorization(req.headers.authorization);
     if (!auth) return { status: 401, body: { code: 'SIGN_ERROR', message: 'Authorization 头缺失或格式错误' } };
     const merchant = this.state.merchants.get(auth.mchid);
     if (!merchant) return { status: 400, body: { code: 'MCH_NOT_EXISTS', message: '商户号不存在' } };
@@ -98,13 +97,11 @@ export class WechatPayApiController {
     return req.query.mchid === m.mchid ? undefined : mchidMismatch();
   }
 
-  private send(res: Response, reply: ApiReply, sign: boolean): void {
+  private send(res: HttpReply, reply: ApiReply, sign: boolean): void {
     const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
     const headers = sign ? this.notifications.signedHeaders(text) : { 'content-type': 'application/json', 'request-id': randomUUID() };
     if (reply.status === 204) delete headers['content-type'];
-    res.status(reply.status).set(headers);
-    if (reply.status === 204) res.end();
-    else res.send(text);
+    void res.status(reply.status).headers(headers).send(reply.status === 204 ? undefined : text);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Controller, Get, Header, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
-import { HttpErrorFilter, isCodedError, notFound } from '@cardshop/platform';
+import { HttpErrorFilter, type HttpRequest, isCodedError, notFound } from '@cardshop/platform';
 import { money, toDecimalString } from '@cardshop/payments';
-import type { Request } from 'express';
 import { sandboxBaseUrl } from '../control';
 import { buyerPage } from '../kit';
 import { WechatPaySandboxState } from './wechat-pay-sandbox.state';
@@ -26,21 +25,21 @@ export class WechatPayBuyerController {
 
   @Get(['pay/:token', 'h5/:token'])
   @Header('content-type', 'text/html; charset=utf-8')
-  open(@Param('token') token: string, @Req() req: Request): string {
+  open(@Param('token') token: string, @Req() req: HttpRequest): string {
     return this.page(this.payment(token), sandboxBaseUrl(req));
   }
 
   @Post('pay/:token/pay')
   @HttpCode(200)
   @Header('content-type', 'text/html; charset=utf-8')
-  pay(@Param('token') token: string, @Req() req: Request): string {
+  pay(@Param('token') token: string, @Req() req: HttpRequest): string {
     return this.act(token, 'success', sandboxBaseUrl(req));
   }
 
   @Post('pay/:token/decline')
   @HttpCode(200)
   @Header('content-type', 'text/html; charset=utf-8')
-  decline(@Param('token') token: string, @Req() req: Request): string {
+  decline(@Param('token') token: string, @Req() req: HttpRequest): string {
     return this.act(token, 'decline', sandboxBaseUrl(req), 'Payment failed: 余额不足 (insufficient balance). The merchant is not notified; its query shows PAYERROR. You may still pay.');
   }
 

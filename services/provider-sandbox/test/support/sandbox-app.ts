@@ -1,9 +1,8 @@
 import { Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { createHttpApp } from '@cardshop/platform';
 import { testDatabaseUrl } from '@cardshop/platform/testing';
 import { AlipaySandboxModule } from '../../src/alipay';
 import { AppModule } from '../../src/app.module';
@@ -44,8 +43,7 @@ export async function startSandbox(opts: { timeScale?: number; schema?: string }
       SERVICE_NAME: 'provider-sandbox', HTTP_PORT: '0', DATABASE_URL: testDatabaseUrl(), DB_SCHEMA: opts.schema, OPS_TOKEN: 'ops-token-for-tests', LOG_LEVEL: 'error', SANDBOX_TIME_SCALE: String(opts.timeScale ?? 0.001),
     }))
     : SandboxTestModule;
-  const app = await NestFactory.create<NestExpressApplication>(module, { rawBody: true, logger: false });
-  app.useBodyParser('urlencoded', { extended: false });
+  const app = await createHttpApp(module);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
