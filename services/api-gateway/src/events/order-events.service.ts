@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { HttpReply } from '@cardshop/platform';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Subscription } from 'nats';
 import { eventSubject, OrderAwaitingStockSchema, OrderCompletedSchema, OrderDeliveredSchema, OrderRefundedSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, PaymentFailedSchema, PaymentSucceededSchema } from '@cardshop/contracts';
 import { MESSAGING_OPTIONS, NatsConnectionProvider, protoCodec, type MessagingModuleOptions } from '@cardshop/messaging';
@@ -56,10 +57,11 @@ export class OrderEventsService implements OnApplicationBootstrap, OnApplication
 
   /** Streams events for one order to `res` until the client goes away. */
   attach(orderId: string, reply: HttpReply, initial: { event: string; data: unknown }): void {
-    // The stream is written straight to the socket's response; Fastify leaves it alone from here.
+    // The stream is written straight to the socket's response (with the headers set so far, such as
+    // X-Trace-Id); Fastify leaves it alone from here.
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, { ...(reply.getHeaders() as OutgoingHttpHeaders), 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     const push: Push = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     push(initial.event, initial.data);
