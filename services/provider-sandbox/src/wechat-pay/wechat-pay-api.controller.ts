@@ -8,7 +8,6 @@ import type { WechatSandboxMerchant } from './wechat-pay-sandbox.types';
 import { WechatPayTransactions, type ApiReply } from './wechat-pay-transactions.service';
 import { MAX_CLOCK_SKEW_SECONDS, parseAuthorization, requestMessage, sha256RsaVerify } from './wechat-pay-sandbox.wire';
 
-type Req = HttpRequest;
 const MOUNT = '/wechat-pay';
 
 /**
@@ -25,42 +24,42 @@ export class WechatPayApiController {
   ) {}
 
   @Post('pay/transactions/native')
-  native(@Req() req: Req, @Res() res: HttpReply) {
+  native(@Req() req: HttpRequest, @Res() res: HttpReply) {
     this.serve(req, res, (m, body) => this.transactions.prepay(m, 'native', body, sandboxBaseUrl(req)));
   }
 
   @Post('pay/transactions/h5')
-  h5(@Req() req: Req, @Res() res: HttpReply) {
+  h5(@Req() req: HttpRequest, @Res() res: HttpReply) {
     this.serve(req, res, (m, body) => this.transactions.prepay(m, 'h5', body, sandboxBaseUrl(req)));
   }
 
   @Get('pay/transactions/out-trade-no/:no')
-  byOutTradeNo(@Param('no') no: string, @Req() req: Req, @Res() res: HttpReply) {
+  byOutTradeNo(@Param('no') no: string, @Req() req: HttpRequest, @Res() res: HttpReply) {
     this.serve(req, res, (m) => this.mchidMatches(req, m) ?? this.transactions.query(m, 'out-trade-no', no));
   }
 
   @Get('pay/transactions/id/:id')
-  byTransactionId(@Param('id') id: string, @Req() req: Req, @Res() res: HttpReply) {
+  byTransactionId(@Param('id') id: string, @Req() req: HttpRequest, @Res() res: HttpReply) {
     this.serve(req, res, (m) => this.mchidMatches(req, m) ?? this.transactions.query(m, 'id', id));
   }
 
   @Post('pay/transactions/out-trade-no/:no/close')
-  close(@Param('no') no: string, @Req() req: Req, @Res() res: HttpReply) {
+  close(@Param('no') no: string, @Req() req: HttpRequest, @Res() res: HttpReply) {
     this.serve(req, res, (m, body) => (body.mchid !== m.mchid ? mchidMismatch() : this.transactions.close(m, no)));
   }
 
   @Post('refund/domestic/refunds')
-  refund(@Req() req: Req, @Res() res: HttpReply) {
+  refund(@Req() req: HttpRequest, @Res() res: HttpReply) {
     this.serve(req, res, (m, body) => this.transactions.refund(m, body));
   }
 
   @Get('refund/domestic/refunds/:outRefundNo')
-  refundQuery(@Param('outRefundNo') outRefundNo: string, @Req() req: Req, @Res() res: HttpReply) {
+  refundQuery(@Param('outRefundNo') outRefundNo: string, @Req() req: HttpRequest, @Res() res: HttpReply) {
     this.serve(req, res, (m) => this.transactions.refundQuery(m, outRefundNo));
   }
 
   /** Checks the merchant's signature, runs the route, and sends its answer signed. */
-  private serve(req: Req, res: HttpReply, route: (merchant: WechatSandboxMerchant, body: Record<string, unknown>) => ApiReply): void {
+  private serve(req: HttpRequest, res: HttpReply, route: (merchant: WechatSandboxMerchant, body: Record<string, unknown>) => ApiReply): void {
     const rawBody = req.rawBody ? req.rawBody.toString('utf8') : '';
     const auth = this.authenticate(req, rawBody);
     if ('status' in auth) {
@@ -77,7 +76,7 @@ export class WechatPayApiController {
    * of the URL they actually call) or without the mount (`/v3/…`: what a client written for the
    * real host signs when its host is swapped for ours). Both are accepted.
    */
-  private authenticate(req: Req, rawBody: string): WechatSandboxMerchant | ApiReply {
+  private authenticate(req: HttpRequest, rawBody: string): WechatSandboxMerchant | ApiReply {
     const auth = parseAuthorization(req.headers.authorization);
     if (!auth) return { status: 401, body: { code: 'SIGN_ERROR', message: 'Authorization 头缺失或格式错误' } };
     const merchant = this.state.merchants.get(auth.mchid);
@@ -93,7 +92,7 @@ export class WechatPayApiController {
     return merchant;
   }
 
-  private mchidMatches(req: Req, m: WechatSandboxMerchant): ApiReply | undefined {
+  private mchidMatches(req: HttpRequest, m: WechatSandboxMerchant): ApiReply | undefined {
     return req.query.mchid === m.mchid ? undefined : mchidMismatch();
   }
 
