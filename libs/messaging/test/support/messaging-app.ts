@@ -1,7 +1,6 @@
 import { Module, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { createHttpApp } from '@cardshop/platform';
 import { createJetStreamServer, MessagingModule, type JetStreamServer, type JetStreamServerOptions } from '../../src';
 import { NATS_URL, type IntHarness } from './int-harness';
 
@@ -16,7 +15,7 @@ export async function startMessagingApp(
   server: Omit<JetStreamServerOptions, 'namespace' | 'serviceName' | 'servers' | 'connection' | 'codec'> = {},
   inspect: (server: JetStreamServer) => void = () => undefined,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(
+  const app = await createHttpApp(
     {
       module: TestServiceModule,
       imports: [
@@ -25,7 +24,6 @@ export async function startMessagingApp(
       ],
       controllers,
     },
-    new FastifyAdapter(),
     { logger: ['error'] },
   );
   const strategy = createJetStreamServer(app, server);

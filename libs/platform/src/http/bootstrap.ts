@@ -1,11 +1,11 @@
-import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parse as parseQuery } from 'node:querystring';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BaseConfig } from '../config';
-import { AppError } from '../errors';
+import { AppError, badRequest } from '../errors';
 import { createLogger, PinoNestLogger } from '../logging';
 import { httpRequestDuration } from '../metrics';
 import { ReadinessRegistry } from '../health';
@@ -43,7 +43,7 @@ const isUtf8 = (contentType: string | undefined) => {
  * decides what it accepts). An empty JSON body is `{}`. Malformed, oversized or unparseable bodies
  * are 4xx errors in the platform's error shape.
  */
-export async function createHttpApp(module: Type<unknown> | DynamicModule, opts: { logger?: LoggerService | false; bodyLimitBytes?: number } = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, opts: { logger?: NestApplicationOptions['logger']; bodyLimitBytes?: number } = {}): Promise<NestFastifyApplication> {
   const bodyLimit = opts.bodyLimitBytes ?? 1024 * 1024;
   // `/orders/` routes like `/orders`, as it did under Express.
   const adapter = new FastifyAdapter({ bodyLimit, routerOptions: { ignoreTrailingSlash: true } });
@@ -59,7 +59,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   app.useBodyParser('application/json', { bodyLimit }, (req, body, done) => {
     if (!isUtf8(req.headers['content-type'])) return done(unsupported('JSON must be sent as UTF-8'));
     if (body.length === 0) return done(null, {});
-    json(req as never, body.toString('utf8'), (err, value) => (err ? done(new AppError('REQUEST.MALFORMED_BODY', 'the request body could not be parsed', 400)) : done(null, value)));
+    json(req as never, body.toString('utf8'), (err, value) => (err ? done(badRequest('REQUEST.MALFORMED_BODY', 'the request body could not be parsed')) : done(null, value)));
   });
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit }, (req, body, done) => {
     if (!isUtf8(req.headers['content-type'])) return done(unsupported('forms must be sent as UTF-8'));

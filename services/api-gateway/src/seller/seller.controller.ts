@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { CatalogService, OrdersService, SettlementService, type Coupon, type Product } from '@cardshop/contracts';
 import { TypedRpc } from '@cardshop/messaging';
@@ -6,7 +6,6 @@ import { badRequest, type HttpRequest, OpsGuard, parseInput } from '@cardshop/pl
 import { publicMoney, publicOrder, publicProduct } from '../shared/public-shapes';
 import { isLoopImport, keysFromImport } from './key-import';
 import { SellerAuth } from './seller-auth';
-import { header } from '../shared/bearer';
 
 const actionBody = z.object({ reason: z.string().max(2000).optional() }).strict();
 const refundBody = z.object({
@@ -16,7 +15,7 @@ const refundBody = z.object({
 
 /** Who is acting, from `X-Ops-Actor` (required on every ops action). */
 function opsActor(req: HttpRequest): string {
-  const actor = header(req, 'x-ops-actor')?.trim();
+  const actor = [req.headers['x-ops-actor']].flat()[0]?.trim();
   if (!actor) throw badRequest('OPS.ACTOR_REQUIRED', 'name yourself in the X-Ops-Actor header');
   return actor.slice(0, 200);
 }
@@ -104,10 +103,10 @@ export class OpsApiController {
   /** All that is left of the payment, or `amount` (with an `Idempotency-Key`: the same key refunds once). */
   @Post('orders/:id/refund')
   @HttpCode(200)
-  async refund(@Param('id') id: string, @Body() body: unknown, @Req() req: HttpRequest) {
+  async refund(@Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined, @Req() req: HttpRequest) {
     const b = parseInput(refundBody, body ?? {});
     const r = await this.rpc.call(OrdersService.method.runOpsAction, {
-      orderId: id, action: 'refund', actor: opsActor(req), reason: b.reason ?? '', idempotencyKey: header(req, 'idempotency-key') ?? '',
+      orderId: id, action: 'refund', actor: opsActor(req), reason: b.reason ?? '', idempotencyKey: idempotencyKey ?? '',
       amount: b.amount ? { minorAmount: BigInt(b.amount.minor), currency: (b.amount.currency ?? '').toUpperCase() } : undefined,
     });
     return { order: publicOrder(r.order!), outcome: r.outcome };
