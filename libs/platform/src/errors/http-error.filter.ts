@@ -30,6 +30,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     // A rate limit says when to come back (RFC 9110 Retry-After), from `details.retryAfterSeconds`.
     const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (status === 429 && typeof retryAfter === 'number') reply.header('Retry-After', String(Math.ceil(retryAfter)));
+    // Fastify closes the connection after a body it would not take (too large, compressed, not
+    // parseable), since the client may still be sending it; a client that is then meets a reset
+    // instead of this answer (fetch: EPIPE). Kept open, Node's server reads and discards the rest of
+    // the body before it reads the next request, and the client gets its 4xx.
+    if (status < 500 && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
     void reply.status(status).send({ error: body });
   }
 }

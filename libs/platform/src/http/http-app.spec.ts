@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Module, Post, Req } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { HttpErrorFilter } from '../errors';
 import { createHttpApp, type HttpRequest } from './bootstrap';
@@ -59,6 +59,40 @@ describe('createHttpApp (the HTTP side every service runs)', () => {
     expect(await post('{"a":1}', { 'content-type': 'application/json; charset=latin1' })).toMatchObject({ status: 415, json: { error: { code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE' } } });
     expect(await post('a=1', { 'content-type': 'application/x-www-form-urlencoded; charset=gbk' })).toMatchObject({ status: 415 });
     expect(await post(JSON.stringify({ big: 'x'.repeat(2000) }), { 'content-type': 'application/json' })).toMatchObject({ status: 413, json: { error: { code: 'REQUEST.TOO_LARGE' } } });
+  });
+
+  it('answers a body too large while the client is still sending it, then reads past it: the client gets its 413, not a reset', async () => {
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    const received: Buffer[] = [];
+    let check = () => {};
+    socket.on('data', (chunk: Buffer) => {
+      received.push(chunk);
+      check();
+    });
+    const closed = new Promise<string>((resolve) => {
+      socket.once('close', () => resolve('closed'));
+      socket.once('error', (e) => resolve(e.message));
+    });
+    /** Resolves with everything the server sent once it matches `re`; rejects if the connection ends first. */
+    const until = (re: RegExp) => new Promise<string>((resolve, reject) => {
+      check = () => {
+        const text = Buffer.concat(received).toString();
+        if (re.test(text)) resolve(text);
+      };
+      check();
+      void closed.then((why) => reject(new Error(`connection ${why} after: ${Buffer.concat(received).toString()}`)));
+    });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const body = Buffer.alloc(64 * 1024, 'x');
+    // Headers first; the body only once the answer is in, as a slow client sending a large body would.
+    socket.write(`POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    const answer = await until(/REQUEST\.TOO_LARGE/);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).not.toMatch(/^connection: close/im);
+    socket.write(body);
+    socket.write('GET /echo HTTP/1.1\r\nHost: test\r\n\r\n');
+    expect(await until(/\{"ok":true\}/)).toMatch(/HTTP\/1\.1 200 /);
+    socket.destroy();
   });
 
   it('routes a trailing slash like the path without it, and an unknown route is a 404 in the platform shape', async () => {
