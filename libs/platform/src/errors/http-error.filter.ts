@@ -31,9 +31,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (status === 429 && typeof retryAfter === 'number') reply.header('Retry-After', String(Math.ceil(retryAfter)));
     // Fastify closes the connection after a body it would not take (too large, compressed, not
-    // parseable), since the client may still be sending it; a client that is then meets a reset
-    // instead of this answer (fetch: EPIPE). Kept open, Node's server reads and discards the rest of
-    // the body before it reads the next request, and the client gets its 4xx.
+    // parseable), since the client may still be sending it; a client still sending then meets a
+    // reset instead of this answer (fetch: EPIPE). Every 4xx goes through here, so this is the one
+    // place to keep it open: Node's server then reads and discards the rest of the body before the
+    // next request, and the client gets its 4xx.
     if (status < 500 && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
     void reply.status(status).send({ error: body });
   }
