@@ -183,8 +183,8 @@ async function startStack(opts = {}) {
     // eighth of its default interrupt budget (8 KB of bytecode run, not 66 KB): each service sees
     // only its share of every checkout, so at the default much of its code still ran unoptimized, or
     // was being compiled, more than a minute after boot (~16 % less CPU per checkout in interleaved
-    // runs; README, 2026-12-07).
-    // deploy/docker/Dockerfile sets the same.
+    // runs; README, 2026-12-07). deploy/docker/Dockerfile sets the same flags: NODE_OPTIONS cannot
+    // carry --interrupt-budget, so the two command lines are kept in step by hand.
     const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=32', '--interrupt-budget=8192', '-r', path.join(ROOT, 'libs/platform/dist/telemetry/register.js'), path.join(ROOT, svc.dir, 'dist/main.js')], {
       cwd: ROOT,
       env,
