@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { buyerEmail, completeInSandbox, getOrder, orderReaches, placeOrder, startAlipay } from './support/checkout';
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
 import { API_ERROR, eventually, expectClientError, request } from './support/http';
-import { startSse } from './support/sse';
+import { parseSse, readToEnd, startSse } from './support/sse';
 
 // The README walk-through, through the public API only.
 describe('checkout with Alipay through the public API', () => {
@@ -87,6 +88,34 @@ describe('checkout with Alipay through the public API', () => {
       return r.status === 200 && r.body.balances.some((b: { pending: number }) => b.pending > 0) ? r.body.balances : undefined;
     });
     expect(balances).toEqual([expect.objectContaining({ currency: 'CNY', pending: order.total.minor - fee, available: 0 })]);
+  });
+
+  it('an event stream opened with until=delivered ends after the delivered event, on a connection the next request reuses; another until is a 400', async () => {
+    const order = await placeOrder(gateway, productId, 1);
+    const url = `${gateway}/api/v1/orders/${order.id}/events?token=${encodeURIComponent(order.accessToken)}&until=delivered`;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const stream = readToEnd(url, agent);
+      await stream.opened;
+      const payment = await startAlipay(gateway, order);
+      await completeInSandbox(e2e.stack.sandbox, payment.merchantReference);
+      const live = await stream.done;
+      expect(live.status).toBe(200);
+      const events = parseSse(live.body);
+      expect(events[0]).toEqual({ event: 'status', data: { status: 'awaiting_payment' } });
+      expect(events.at(-1)).toEqual({ event: 'delivered', data: { orderId: order.id } });
+
+      // Delivered already: the current status, and the end, on the same connection.
+      const again = await readToEnd(url, agent).done;
+      expect(again.reusedSocket).toBe(true);
+      expect(parseSse(again.body)).toEqual([{ event: 'status', data: { status: 'delivered' } }]);
+    } finally {
+      agent.destroy();
+    }
+
+    const bad = await request(gateway, 'GET', `/api/v1/orders/${order.id}/events?token=${encodeURIComponent(order.accessToken)}&until=paid`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('REQUEST.INVALID');
   });
 
   it('the same Idempotency-Key with the same body returns the same order; with a different body, 409', async () => {

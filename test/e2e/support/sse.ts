@@ -1,3 +1,5 @@
+import http from 'node:http';
+
 export interface SseEvent {
   event: string;
   data: any;
@@ -47,4 +49,36 @@ export function startSse(url: string, until: (events: SseEvent[]) => boolean, ti
     return until(events);
   }, timeoutMs).finally(() => opened());
   return { ready, done };
+}
+
+/**
+ * Reads a stream the server is expected to end by itself, over `agent`: `opened` resolves at its
+ * first bytes, `done` with the whole body once the server ended it, and whether the request went
+ * out on a connection kept from an earlier one.
+ */
+export function readToEnd(url: string, agent: http.Agent): { opened: Promise<void>; done: Promise<{ status: number; body: string; reusedSocket: boolean }> } {
+  let opened!: () => void;
+  const first = new Promise<void>((r) => (opened = r));
+  const done = new Promise<{ status: number; body: string; reusedSocket: boolean }>((resolve, reject) => {
+    const req = http.get(url, { agent, headers: { accept: 'text/event-stream' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
+        opened();
+      });
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, body, reusedSocket: req.reusedSocket }));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+  }).finally(() => opened());
+  return { opened: first, done };
+}
+
+/** The events of a whole SSE body. */
+export function parseSse(body: string): SseEvent[] {
+  return body.split('\n\n').filter((b) => b.startsWith('event: ')).map((b) => {
+    const [event, data] = b.split('\n');
+    return { event: event.slice(7), data: JSON.parse(data.slice(6)) };
+  });
 }

@@ -21,8 +21,9 @@ const kindOf = (e) => (e instanceof TimeoutError ? 'timeout' : e instanceof Http
 
 /**
  * Runs one checkout and returns `{ steps: { [step]: ms }, totalMs }` or throws CheckoutError.
- * Delivery is awaited on the order's SSE stream, opened before the payment is completed: that
- * costs the gateway one getOrder call and one pushed event per checkout, while polling
+ * Delivery is awaited on the order's SSE stream, opened before the payment is completed and ended
+ * by the gateway after the `delivered` event (`until=delivered`, so its connection serves the next
+ * request): that costs the gateway one getOrder call and a few pushed events per checkout, while polling
  * GET /orders/:id would cost an HTTP request, a NATS round trip and a SELECT per poll
  * (several per checkout at any useful polling interval) and would add half an interval of latency.
  */
@@ -45,7 +46,7 @@ export async function checkout(client, { gateway, sandbox, productId, quantity, 
   const order = await step('order', () => client.json('POST', `${gateway}/api/v1/orders`, { body: { productId, quantity, email } }));
   const pay = await step('payment', () => client.json('POST', `${gateway}/api/v1/orders/${order.id}/payments`, { token: order.accessToken, body: { channel } }));
   if (pay.failure) throw new CheckoutError('declined', 'payment', new Error(`${pay.failure.code}: ${pay.failure.cause}`));
-  const stream = client.sse(`${gateway}/api/v1/orders/${order.id}/events?token=${encodeURIComponent(order.accessToken)}`);
+  const stream = client.sse(`${gateway}/api/v1/orders/${order.id}/events?token=${encodeURIComponent(order.accessToken)}&until=delivered`);
   try {
     await step('subscribe', () => withTimeout(stream.opened, timeoutMs, 'event stream did not open'));
     await step('complete', () => client.json('POST', `${sandbox}/control/payments/${CHANNEL_PROVIDERS[channel]}/${encodeURIComponent(pay.merchantReference)}/complete`, { body: { outcome: 'success' } }));

@@ -12,6 +12,8 @@ export class HttpError extends Error {
 
 export class TimeoutError extends Error {}
 
+const CLOSED = 'event stream closed before the awaited event';
+
 /** One pooled client; `maxSockets` must cover every concurrent request, SSE streams included. */
 export function createClient({ maxSockets, timeoutMs }) {
   // `timeout`: idle sockets are closed before the server's 5 s keep-alive timeout closes them (Node's
@@ -66,11 +68,16 @@ export function createClient({ maxSockets, timeoutMs }) {
   /**
    * Opens an SSE stream and resolves `opened` once the first event (the current status) arrived,
    * so the gateway is known to be watching before the caller triggers the change it waits for.
-   * `waitFor(name)` resolves when that event arrives; `close()` ends the stream.
+   * `waitFor(name)` resolves when that event arrives; `close()` ends the stream. A stream the server
+   * ends by itself (`?until=delivered`) leaves its connection to the pool for the next request;
+   * closing one still open costs the connection.
    */
   function sse(url) {
     let onEvent = () => {};
     const seen = new Map();
+    let ended = false;
+    let closed = false;
+    let waiting = false;
     let fail;
     const failed = new Promise((_, reject) => { fail = reject; });
     failed.catch(() => {});
@@ -98,7 +105,12 @@ export function createClient({ maxSockets, timeoutMs }) {
             onEvent(name);
           }
         });
-        res.once('close', () => fail(new Error('event stream closed before the awaited event')));
+        res.once('end', () => { ended = true; });
+        res.once('close', () => {
+          closed = true;
+          // Only a caller still waiting needs the error (and its stack); a later one is refused in waitFor.
+          if (waiting) fail(new Error(CLOSED));
+        });
       });
       req.end();
     });
@@ -108,13 +120,15 @@ export function createClient({ maxSockets, timeoutMs }) {
       /** Resolves with the event's data once `name` was seen; rejects on close or after timeoutMs. */
       waitFor(name, timeoutMs) {
         if (seen.has(name)) return Promise.resolve(seen.get(name));
+        if (closed) return Promise.reject(new Error(CLOSED));
+        waiting = true;
         return new Promise((resolve, reject) => {
           const timer = setTimeout(() => reject(new TimeoutError(`no ${name} event within ${timeoutMs} ms`)), timeoutMs);
-          onEvent = (n) => { if (n === name) { clearTimeout(timer); resolve(seen.get(name)); } };
+          onEvent = (n) => { if (n === name) { clearTimeout(timer); waiting = false; resolve(seen.get(name)); } };
           failed.catch((e) => { clearTimeout(timer); reject(e); });
         });
       },
-      close: () => req.destroy(),
+      close: () => { if (!ended) req.destroy(); },
     };
   }
 

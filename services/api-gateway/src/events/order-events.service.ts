@@ -9,6 +9,19 @@ import { publicFailure } from '../shared/public-shapes';
 type Push = (event: string, data: unknown) => void;
 const codec = protoCodec('server');
 
+/** Statuses after which no `delivered` event can come: the order was delivered already, or will never be. */
+const DELIVERY_DECIDED = new Set(['delivered', 'completed', 'expired', 'cancelled', 'refunded', 'partially_refunded']);
+
+/**
+ * Whether no `delivered` event can follow this one. A live `delivered` status is pushed together
+ * with its `delivered` event, which is the one that decides.
+ */
+function deliveryDecided(event: string, data: unknown, live: boolean): boolean {
+  if (event === 'delivered') return true;
+  const status = event === 'status' ? (data as { status?: string }).status ?? '' : '';
+  return DELIVERY_DECIDED.has(status) && !(live && status === 'delivered');
+}
+
 /**
  * Fans order and payment events out to the storefronts watching that order over SSE. A plain
  * NATS subscription sees every event JetStream stores on these subjects; nothing is consumed.
@@ -55,24 +68,41 @@ export class OrderEventsService implements OnApplicationBootstrap, OnApplication
     this.subs.forEach((s) => s.unsubscribe());
   }
 
-  /** Streams events for one order to `res` until the client goes away. */
-  attach(orderId: string, reply: HttpReply, initial: { event: string; data: unknown }): void {
+  /**
+   * Streams events for one order to `res` until the client goes away or, with `endOnDelivery`,
+   * until no `delivered` event can follow: after it, or after a status that rules it out (an order
+   * already delivered, expired, cancelled, refunded). The response then ends and the connection
+   * stays open for the client's next request.
+   */
+  attach(orderId: string, reply: HttpReply, initial: { event: string; data: unknown }, endOnDelivery = false): void {
     // The stream is written straight to the socket's response (with the headers set so far, such as
     // X-Trace-Id); Fastify leaves it alone from here.
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { ...(reply.getHeaders() as OutgoingHttpHeaders), 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
-    const push: Push = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    push(initial.event, initial.data);
+    const write = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    write(initial.event, initial.data);
+    if (endOnDelivery && deliveryDecided(initial.event, initial.data, false)) {
+      res.end();
+      return;
+    }
     const set = this.watchers.get(orderId) ?? new Set<Push>();
-    set.add(push);
-    this.watchers.set(orderId, set);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
-    res.on('close', () => {
+    const stop = () => {
       clearInterval(heartbeat);
       set.delete(push);
       if (set.size === 0) this.watchers.delete(orderId);
-    });
+    };
+    const push: Push = (event, data) => {
+      write(event, data);
+      if (endOnDelivery && deliveryDecided(event, data, true)) {
+        stop();
+        res.end();
+      }
+    };
+    set.add(push);
+    this.watchers.set(orderId, set);
+    res.on('close', stop);
   }
 }
