@@ -19,6 +19,14 @@ describe('transactional outbox', () => {
     relays.push(relay);
     return relay;
   };
+  /** A relay that publishes on commit only (its polling interval is a minute away), and an outbox that wakes it. */
+  const relayOnCommit = (options: { publishIntervalMs?: number } = {}) => {
+    const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000, ...options });
+    relays.push(relay);
+    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
+    relay.start();
+    return { relay, outbox };
+  };
   const publishedIds = async () => (await h.storedMessages(stream())).map((m) => m.header.get('Nats-Msg-Id'));
   const isPublished = async (id: string) =>
     (await ds.query(`SELECT 1 FROM "${h.schema}".outbox WHERE id = $1 AND published_at IS NOT NULL`, [id])).length === 1;
@@ -77,19 +85,13 @@ describe('transactional outbox', () => {
   });
 
   it('a commit wakes the relay without waiting for the polling interval', async () => {
-    const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000 });
-    relays.push(relay);
-    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
-    relay.start();
+    const { outbox } = relayOnCommit();
     const id = await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'woken' }));
     await pollUntil('event published on commit', () => isPublished(id), 3000);
   });
 
   it('paced: a commit after a quiet spell is published at once, and stopping publishes what waits for the next turn', async () => {
-    const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000, publishIntervalMs: 60_000 });
-    relays.push(relay);
-    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
-    relay.start();
+    const { relay, outbox } = relayOnCommit({ publishIntervalMs: 60_000 });
     const first = await ds.transaction((m) => outbox.enqueue(m, PATTERN, { orderId: 'paced-1' }));
     await pollUntil('the first event published without waiting a turn', () => isPublished(first), 3000);
     // These two wait for the next turn, a minute away (the turns themselves: pacer.spec.ts).
@@ -106,10 +108,7 @@ describe('transactional outbox', () => {
   });
 
   it('withEvents writes the events in the statement itself, only when the statement returns rows', async () => {
-    const relay = new OutboxRelay(ds, { namespace: h.namespace, connection, intervalMs: 60_000 });
-    relays.push(relay);
-    const outbox = new Outbox({ namespace: h.namespace }, (rows) => relay.publishCommitted(rows));
-    relay.start();
+    const { outbox } = relayOnCommit();
     await ds.query(`CREATE TABLE IF NOT EXISTS "${h.schema}".things (id text PRIMARY KEY)`);
     const insertOnce = (id: string, eventId: string) =>
       outbox.withEvents<{ id: string }>(
@@ -125,6 +124,24 @@ describe('transactional outbox', () => {
     await pollUntil('the event of the change published', () => isPublished(first), 3000);
     expect(await ds.query(`SELECT 1 FROM "${h.schema}".outbox WHERE id = $1`, [second])).toHaveLength(0);
     expect(await publishedIds()).toContain(first);
+  });
+
+  it('withKeyedEvents writes and publishes the event of each thing the statement changed, and none for the others', async () => {
+    const { outbox } = relayOnCommit();
+    await ds.query(`CREATE TABLE IF NOT EXISTS "${h.schema}".keyed_things (id text PRIMARY KEY)`);
+    await ds.query(`INSERT INTO "${h.schema}".keyed_things (id) VALUES ('old')`);
+    const events = { old: crypto.randomUUID(), new1: crypto.randomUUID(), new2: crypto.randomUUID() };
+    const out = await outbox.withKeyedEvents<{ id: string }>(
+      ds,
+      `WITH t AS (INSERT INTO "${h.schema}".keyed_things (id) SELECT * FROM unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id) SELECT id FROM t`,
+      [Object.keys(events)],
+      'id',
+      Object.entries(events).map(([key, eventId]) => ({ key, pattern: PATTERN, data: { orderId: key }, opts: { eventId } })),
+    );
+    expect(out.map((r) => r.id).sort()).toEqual(['new1', 'new2']);
+    await pollUntil('the events of the new things published', async () => (await isPublished(events.new1)) && (await isPublished(events.new2)), 3000);
+    expect(await ds.query(`SELECT 1 FROM "${h.schema}".outbox WHERE id = $1`, [events.old])).toHaveLength(0);
+    expect(await publishedIds()).not.toContain(events.old);
   });
 
   it('withEvents inside a transaction publishes only after COMMIT, and nothing after ROLLBACK', async () => {

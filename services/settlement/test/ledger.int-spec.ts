@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { messagingEntities } from '@cardshop/messaging';
 import { serviceSchema } from '@cardshop/platform/testing';
-import { postTransfer, sellerPendingByCurrency } from '../src/ledger/ledger.repository';
+import { postTransfer, sellerPendingByCurrency, transferStatement } from '../src/ledger/ledger.repository';
 import { settlementMigrations } from '../src/app.module';
 import { paymentTransfer } from '../src/ledger/payment-transfer';
 import { create } from '@bufbuild/protobuf';
@@ -55,6 +55,18 @@ describe('ledger (PostgreSQL)', () => {
     expect(await db.query(`SELECT 1 FROM entries WHERE transfer_id = $1`, [t.id])).toHaveLength(3);
   });
 
+  it('one statement posts several transfers, each once: an id posted before gets no second set of entries', async () => {
+    const fresh = [payment('att-batch-1', 700n), payment('att-batch-2', 300n)];
+    const { sql, params } = transferStatement([payment('att-twice', 1999n), ...fresh]);
+    const posted: { id: string }[] = await db.query(sql, params);
+    expect(posted.map((r) => r.id).sort()).toEqual(fresh.map((t) => t.id).sort());
+    const counts: { id: string; entries: number }[] = await db.query(
+      `SELECT transfer_id AS id, count(*)::int AS entries FROM entries WHERE transfer_id = ANY($1) GROUP BY transfer_id ORDER BY transfer_id`,
+      [['payment:att-twice', ...fresh.map((t) => t.id)]]);
+    expect(counts).toEqual([{ id: 'payment:att-batch-1', entries: 3 }, { id: 'payment:att-batch-2', entries: 3 }, { id: 'payment:att-twice', entries: 3 }]);
+    expect(() => transferStatement([fresh[0], fresh[0]])).toThrow(/same transfer id twice/);
+  });
+
   it('ledger rows are append-only', async () => {
     await expect(db.query(`UPDATE entries SET amount = amount + 1 WHERE transfer_id = 'payment:att-twice'`)).rejects.toThrow(/APPEND_ONLY/);
     await expect(db.query(`DELETE FROM transfers WHERE id = 'payment:att-twice'`)).rejects.toThrow(/APPEND_ONLY/);
@@ -62,8 +74,8 @@ describe('ledger (PostgreSQL)', () => {
 
   it("a seller's pending balance is the total less the fee of each payment, and the whole ledger sums to zero", async () => {
     await db.transaction((em) => postTransfer(em, payment('att-third', 31n)));
-    // 1999 - 100, 1000 - 50, 31 - 2 (1.55 rounds half-up to 2)
-    expect(await sellerPendingByCurrency(db, 'seller-1')).toEqual([{ currency: 'CNY', pending: 1899n + 950n + 29n }]);
+    // 1999 - 100, 1000 - 50, 700 - 35, 300 - 15, 31 - 2 (1.55 rounds half-up to 2)
+    expect(await sellerPendingByCurrency(db, 'seller-1')).toEqual([{ currency: 'CNY', pending: 1899n + 950n + 665n + 285n + 29n }]);
     expect(await db.query(`SELECT currency FROM entries GROUP BY currency HAVING sum(amount) <> 0`)).toEqual([]);
   });
 });

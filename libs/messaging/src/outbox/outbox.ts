@@ -92,6 +92,34 @@ export class Outbox {
     return out;
   }
 
+  /**
+   * `withEvents` for a statement that changes several things at once (rows gathered from handlers
+   * running together): each event names the thing it is about with `key`, and is written if and only
+   * if the statement returns a row whose `keyColumn` equals that key. One statement text whatever
+   * the number of events, so it stays one prepared statement. Returns the statement's rows.
+   */
+  async withKeyedEvents<T extends Record<string, unknown>>(db: DataSource | EntityManager, sql: string, params: unknown[], keyColumn: keyof T & string, events: (OutgoingEvent & { key: string })[]): Promise<T[]> {
+    const rows = events.map((e) => this.row(e.pattern, e.data, e.opts));
+    const manager = db instanceof DataSource ? undefined : db;
+    const table = quotedTable(manager ? manager.connection : (db as DataSource), OutboxMessage);
+    const { ctes, statement } = splitWith(sql);
+    const n = params.length;
+    const text = `WITH ${ctes ? `${ctes}, ` : ''}main AS (${statement}),
+      outbox_rows AS (INSERT INTO ${table} (id, subject, pattern, payload, headers)
+        SELECT v.id, v.subject, v.pattern, v.payload, v.headers
+        FROM unnest($${n + 1}::uuid[], $${n + 2}::text[], $${n + 3}::text[], $${n + 4}::bytea[], $${n + 5}::jsonb[], $${n + 6}::text[]) AS v (id, subject, pattern, payload, headers, key)
+        WHERE v.key IN (SELECT "${keyColumn.replaceAll('"', '""')}"::text FROM main))
+      SELECT * FROM main`;
+    const out = await queryRows<T>(db, text, [
+      ...params, rows.map((r) => r.id), rows.map((r) => r.subject), rows.map((r) => r.pattern), rows.map((r) => r.payload),
+      rows.map((r) => JSON.stringify(r.headers)), events.map((e) => e.key),
+    ]);
+    const returned = new Set(out.map((r) => String(r[keyColumn])));
+    const written = rows.filter((_, i) => returned.has(events[i].key));
+    if (written.length > 0) this.written(manager, written);
+    return out;
+  }
+
   private row(pattern: string, data: unknown, opts: EnqueueOptions = {}): PendingOutboxRow {
     const bytes = this.codec.encode(pattern, data);
     return {

@@ -40,4 +40,22 @@ describe('GroupedWrite', () => {
     await Promise.all([a, b, c]);
     expect(order).toEqual(['start a', 'end a', 'start b,c', 'end b,c']);
   });
+
+  it('with writeOne, a failed statement of several rows is followed by each row alone: only the refused one fails', async () => {
+    const statements: number[][] = [];
+    const g = new GroupedWrite<number>(
+      async (rows) => {
+        statements.push(rows);
+        if (rows.includes(2)) throw new Error('row 2 refused');
+      },
+      async (row) => {
+        statements.push([row]);
+        if (row === 2) throw new Error('row 2 refused');
+      },
+    );
+    const results = await Promise.allSettled([g.add(1), g.add(2), g.add(3)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('row 2 refused');
+    expect(statements).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
 });

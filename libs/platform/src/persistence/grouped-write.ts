@@ -3,14 +3,19 @@
  * once the statement holding its row has completed and rejects if that statement failed, so a
  * caller that acknowledges a message after `add` still acknowledges only what is written. Rows
  * added in one turn of the event loop (the messages of one delivery batch, handled concurrently)
- * share a statement; a row added while a statement runs waits for the next one.
+ * share a statement; a row added while a statement runs waits for the next one. Given `writeOne`,
+ * a statement of several rows that fails is followed by each row written alone, so one row the
+ * database refuses fails only its own caller.
  */
 export class GroupedWrite<T> {
   private waiting: { row: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
   private running?: Promise<void>;
 
-  constructor(private readonly writeMany: (rows: T[]) => Promise<unknown>) {}
+  constructor(
+    private readonly writeMany: (rows: T[]) => Promise<unknown>,
+    private readonly writeOne?: (row: T) => Promise<unknown>,
+  ) {}
 
   add(row: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -28,9 +33,13 @@ export class GroupedWrite<T> {
     this.waiting = [];
     this.scheduled = false;
     if (batch.length === 0) return;
+    const writeOne = this.writeOne;
     const run = this.writeMany(batch.map((b) => b.row)).then(
       () => batch.forEach((b) => b.resolve()),
-      (e: unknown) => batch.forEach((b) => b.reject(e)),
+      (e: unknown) =>
+        writeOne && batch.length > 1
+          ? Promise.all(batch.map((b) => writeOne(b.row).then(b.resolve, b.reject))).then(() => undefined)
+          : batch.forEach((b) => b.reject(e)),
     );
     this.running = run;
     await run;
