@@ -78,9 +78,7 @@ export class Outbox {
    */
   async withEvents<T>(db: DataSource | EntityManager, sql: string, params: unknown[], events: OutgoingEvent[]): Promise<T[]> {
     const rows = events.map((e) => this.row(e.pattern, e.data, e.opts));
-    const manager = db instanceof DataSource ? undefined : db;
-    const table = quotedTable(manager ? manager.connection : (db as DataSource), OutboxMessage);
-    const { ctes, statement } = splitWith(sql);
+    const { manager, table, ctes, statement } = this.around(db, sql);
     const n = params.length;
     const values = rows.map((_, i) => `($${n + 5 * i + 1}::uuid, $${n + 5 * i + 2}, $${n + 5 * i + 3}, $${n + 5 * i + 4}::bytea, $${n + 5 * i + 5}::jsonb)`);
     const text = rows.length === 0 ? sql : `WITH ${ctes ? `${ctes}, ` : ''}main AS (${statement}),
@@ -100,9 +98,7 @@ export class Outbox {
    */
   async withKeyedEvents<T extends Record<string, unknown>>(db: DataSource | EntityManager, sql: string, params: unknown[], keyColumn: keyof T & string, events: (OutgoingEvent & { key: string })[]): Promise<T[]> {
     const rows = events.map((e) => this.row(e.pattern, e.data, e.opts));
-    const manager = db instanceof DataSource ? undefined : db;
-    const table = quotedTable(manager ? manager.connection : (db as DataSource), OutboxMessage);
-    const { ctes, statement } = splitWith(sql);
+    const { manager, table, ctes, statement } = this.around(db, sql);
     const n = params.length;
     const text = `WITH ${ctes ? `${ctes}, ` : ''}main AS (${statement}),
       outbox_rows AS (INSERT INTO ${table} (id, subject, pattern, payload, headers)
@@ -118,6 +114,12 @@ export class Outbox {
     const written = rows.filter((_, i) => returned.has(events[i].key));
     if (written.length > 0) this.written(manager, written);
     return out;
+  }
+
+  /** What wrapping `sql` with outbox rows needs: the transaction's manager if any, the outbox table, and `sql` split at its WITH list. */
+  private around(db: DataSource | EntityManager, sql: string) {
+    const manager = db instanceof DataSource ? undefined : db;
+    return { manager, table: quotedTable(manager ? manager.connection : (db as DataSource), OutboxMessage), ...splitWith(sql) };
   }
 
   private row(pattern: string, data: unknown, opts: EnqueueOptions = {}): PendingOutboxRow {
