@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { buyAndDeliver, completeInSandbox, getOrder, orderReaches, placeOrder, sandboxPayments, startAlipay, tradeReaches, type PlacedOrder } from './support/checkout';
 import { startE2eStack, stopE2eStack, STACK_BOOT_TIMEOUT_MS, type E2eStack } from './support/e2e-stack';
 import { API_ERROR, eventually, request } from './support/http';
-import { startSse } from './support/sse';
+import { parseSse, readToEnd, startSse } from './support/sse';
 import { PlatformDb } from './support/platform-db';
 import { createProduct, createSeller, importKeys, productStock, type Seller } from './support/seller';
 
@@ -58,8 +59,15 @@ describe('ops actions on orders, audited', () => {
   it('cancels an unpaid order: its keys go back, and only unpaid orders can be cancelled', async () => {
     const before = (await productStock(gateway, seller, productId)).stock;
     const order = await placeOrder(gateway, productId, 2);
+    // A buyer watching the order hears of it, and a stream asked to end on delivery ends.
+    const watching = readToEnd(`${gateway}/api/v1/orders/${order.id}/events?token=${encodeURIComponent(order.accessToken)}&until=delivered`, new http.Agent());
+    await watching.opened;
     const cancelled = await act(order, 'cancel', { reason: 'buyer asked by phone' });
     expect([cancelled.status, cancelled.body.order.status]).toEqual([200, 'cancelled']);
+    expect(parseSse((await watching.done).body)).toEqual([
+      { event: 'status', data: { status: 'awaiting_payment' } },
+      { event: 'status', data: { status: 'cancelled' } },
+    ]);
     await eventually('the keys to return', async () => ((await productStock(gateway, seller, productId)).stock === before ? true : undefined));
     expect((await act(order, 'cancel', { reason: 'again' })).status).toBe(409);
     const pay = await request(gateway, 'POST', `/api/v1/orders/${order.id}/payments`, { token: order.accessToken, body: { channel: 'alipay' } });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { HttpReply } from '@cardshop/platform';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Subscription } from 'nats';
-import { eventSubject, OrderAwaitingStockSchema, OrderCompletedSchema, OrderDeliveredSchema, OrderRefundedSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, PaymentFailedSchema, PaymentSucceededSchema } from '@cardshop/contracts';
+import { eventSubject, OrderAwaitingStockSchema, OrderCancelledSchema, OrderCompletedSchema, OrderDeliveredSchema, OrderRefundedSchema, OrderExpiredSchema, OrderPaidSchema, patternOfEvent, PaymentFailedSchema, PaymentSucceededSchema } from '@cardshop/contracts';
 import { MESSAGING_OPTIONS, NatsConnectionProvider, protoCodec, type MessagingModuleOptions } from '@cardshop/messaging';
 import { publicFailure } from '../shared/public-shapes';
 
@@ -57,6 +57,7 @@ export class OrderEventsService implements OnApplicationBootstrap, OnApplication
     on(patternOfEvent(OrderAwaitingStockSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'paid_awaiting_stock' } }]);
     on(patternOfEvent(OrderRefundedSchema), (d: { orderId: string; full: boolean }) => [{ orderId: d.orderId, event: 'status', data: { status: d.full ? 'refunded' : 'partially_refunded' } }]);
     on(patternOfEvent(OrderExpiredSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'expired' } }]);
+    on(patternOfEvent(OrderCancelledSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'cancelled' } }]);
     on(patternOfEvent(OrderCompletedSchema), (d: { orderId: string }) => [{ orderId: d.orderId, event: 'status', data: { status: 'completed' } }]);
     on(patternOfEvent(PaymentSucceededSchema), (d: { orderId: string; channel: string }) => [{ orderId: d.orderId, event: 'payment', data: { status: 'succeeded', channel: d.channel } }]);
     on(patternOfEvent(PaymentFailedSchema), (d: { orderId: string; channel: string; failure?: Parameters<typeof publicFailure>[0] }) => [
