@@ -22,12 +22,9 @@ export async function collectSse(url: string, until: (events: SseEvent[]) => boo
       buffer += decoder.decode(chunk, { stream: true });
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
+        const parsed = parseBlock(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
-        const lines = block.split('\n');
-        const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
-        const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-        if (event && data !== undefined) events.push({ event, data: JSON.parse(data) });
+        if (parsed) events.push(parsed);
       }
       if (until(events)) break;
     }
@@ -77,8 +74,13 @@ export function readToEnd(url: string, agent: http.Agent): { opened: Promise<voi
 
 /** The events of a whole SSE body. */
 export function parseSse(body: string): SseEvent[] {
-  return body.split('\n\n').filter((b) => b.startsWith('event: ')).map((b) => {
-    const [event, data] = b.split('\n');
-    return { event: event.slice(7), data: JSON.parse(data.slice(6)) };
-  });
+  return body.split('\n\n').map(parseBlock).filter((e): e is SseEvent => e !== undefined);
+}
+
+/** One SSE block (the lines between blank lines) as an event; comments and keep-alives are none. */
+function parseBlock(block: string): SseEvent | undefined {
+  const lines = block.split('\n');
+  const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+  const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+  return event && data !== undefined ? { event, data: JSON.parse(data) } : undefined;
 }
